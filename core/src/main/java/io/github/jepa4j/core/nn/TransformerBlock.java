@@ -75,6 +75,7 @@ public final class TransformerBlock implements Layer {
         }
         inShape = x.shape();
         var dt = x.dataType();
+        // Residuals: a.add(b, out) is one fused pass into scratch, no allocation.
         INDArray h = scratch.get(H, dt, inShape);
         x.add(attn.forward(norm1.forward(x)), h);
         INDArray y = scratch.get(Y, dt, inShape);
