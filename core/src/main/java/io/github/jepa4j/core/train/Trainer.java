@@ -100,7 +100,7 @@ public final class Trainer<B> implements AutoCloseable {
                 // Steps 1-5: the task's forward, loss and backward.
                 store.zeroGrads();
                 StepOutput out = task.forwardBackward(batch, ctx);
-                double gradNorm = GradClip.globalNorm(store.grads());
+                double gradNorm = store.grads().norm2Number().doubleValue();
                 double lr = lrSchedule.value(step);
                 double wd = wdSchedule.value(step);
                 event = new StepEvent(this, step, totalSteps, ctx.epoch(), out, lr, wd, gradNorm,
@@ -182,13 +182,13 @@ public final class Trainer<B> implements AutoCloseable {
     public Checkpoint checkpoint() {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("params", task.trainable().params());
-        arrays.put("adam.m", adam.m());
-        arrays.put("adam.v", adam.v());
+        arrays.put("adam.m", adam.firstMoment());
+        arrays.put("adam.v", adam.secondMoment());
         for (var e : task.state().entrySet()) {
             arrays.put("task." + e.getKey(), e.getValue());
         }
         return new Checkpoint(step, seed, task.trainable().layoutSignature(), configJson(), arrays,
-                Map.of("adam.t", (double) adam.t()));
+                Map.of("adam.t", (double) adam.stepCount()));
     }
 
     /** Writes {@link #checkpoint()} to {@code file} atomically. */

@@ -1,0 +1,237 @@
+package io.github.jepa4j.core.task;
+
+import io.github.jepa4j.core.loss.PredictionLoss;
+import io.github.jepa4j.core.loss.TargetNorm;
+import io.github.jepa4j.core.model.Predictor;
+import io.github.jepa4j.core.model.VisionTransformer;
+import io.github.jepa4j.core.nn.ParamStore;
+import io.github.jepa4j.core.nn.TokenOps;
+import io.github.jepa4j.core.optim.Ema;
+import io.github.jepa4j.core.schedule.ConstantSchedule;
+import io.github.jepa4j.core.schedule.CosineMomentumSchedule;
+import io.github.jepa4j.core.schedule.LinearSchedule;
+import io.github.jepa4j.core.schedule.Schedule;
+import io.github.jepa4j.core.tensor.Scratch;
+import io.github.jepa4j.core.train.StepContext;
+import io.github.jepa4j.core.train.StepOutput;
+import io.github.jepa4j.core.train.Task;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Masked-prediction JEPA (I-JEPA on images, V-JEPA on video): predict, in representation space,
+ * the EMA target encoder's layer-normed features of masked token blocks from the visible ones.
+ *
+ * <p>Parameters: the trainable store holds the context encoder (prefix {@code encoder.}, first, so
+ * it is one contiguous slice), the predictor, then any anti-collapse modules' parameters. The
+ * target encoder has its own store with the encoder's exact layout, initialised as a copy and
+ * updated only by EMA: it never receives gradients.
+ *
+ * <p>Optional anti-collapse terms see the context encoder's output mean-pooled per input
+ * ({@code [B, D]}, single branch), weighted as configured.
+ */
+public final class MaskedJepaTask implements Task<MaskedBatch> {
+    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3;
+
+    private final MaskedJepaConfig config;
+    private final ParamStore trainable;
+    private final ParamStore targetStore;
+    private final VisionTransformer encoder;
+    private final VisionTransformer target;
+    private final Predictor predictor;
+    private final long encoderSize;
+    private final TargetNorm targetNorm;
+    private final PredictionLoss loss;
+    private final List<Weighted> antiCollapse;
+    private final Scratch scratch = new Scratch(4);
+    private INDArray lastContext;
+
+    /** An anti-collapse module with its loss weight. */
+    public record Weighted(AntiCollapse module, double weight) {
+        public Weighted {
+            if (!(weight >= 0)) {
+                throw new IllegalArgumentException("anti-collapse weight must be >= 0, got " + weight + " for " + module.name());
+            }
+        }
+    }
+
+    public MaskedJepaTask(MaskedJepaConfig config, DataType dtype, long seed, List<Weighted> antiCollapse) {
+        this.config = config;
+        this.trainable = new ParamStore(dtype);
+        this.encoder = new VisionTransformer(config.encoder(), trainable, "encoder.");
+        this.encoderSize = trainable.size();
+        this.predictor = new Predictor(config.predictor(), trainable, "predictor.");
+        this.antiCollapse = List.copyOf(antiCollapse);
+        for (Weighted w : this.antiCollapse) {
+            w.module().register(trainable, config.encoder().dim());
+        }
+        trainable.allocate(seed);
+        for (Weighted w : this.antiCollapse) {
+            w.module().initialize(trainable);
+        }
+        this.targetStore = new ParamStore(dtype);
+        this.target = new VisionTransformer(config.encoder(), targetStore, "encoder.");
+        targetStore.allocate(seed);
+        targetStore.params().assign(trainable.paramRange(0, encoderSize));
+        this.targetNorm = new TargetNorm(config.encoder().dim(), config.targetLnEps());
+        this.loss = new PredictionLoss(config.loss(), config.lossBeta());
+    }
+
+    public MaskedJepaTask(MaskedJepaConfig config, DataType dtype, long seed) {
+        this(config, dtype, seed, List.of());
+    }
+
+    @Override
+    public ParamStore trainable() {
+        return trainable;
+    }
+
+    /** The context encoder (the one to evaluate and export). */
+    public VisionTransformer encoder() {
+        return encoder;
+    }
+
+    /** The EMA target encoder. */
+    public VisionTransformer targetEncoder() {
+        return target;
+    }
+
+    public ParamStore targetStore() {
+        return targetStore;
+    }
+
+    public Predictor predictor() {
+        return predictor;
+    }
+
+    /** The context encoder's parameters: the first {@code encoderSize()} entries of the trainable store. */
+    public long encoderSize() {
+        return encoderSize;
+    }
+
+    @Override
+    public StepOutput forwardBackward(MaskedBatch batch, StepContext ctx) {
+        INDArray x = batch.inputs();
+        requireFinite(x, ctx.step());
+        int[][][] blocks = batch.targetBlocks();
+        long b = x.size(0);
+        int m = blocks.length;
+        long kt = blocks[0][0].length;
+        int d = config.encoder().dim();
+        DataType dt = trainable.dtype();
+
+        // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
+        INDArray h = targetNorm.apply(target.forward(x));
+        INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
+        for (int i = 0; i < m; i++) {
+            TokenOps.gather(h, blocks[i], targets.get(NDArrayIndex.interval(i * b, (i + 1) * b), NDArrayIndex.all(), NDArrayIndex.all()));
+        }
+        // 2. Context encoder on the visible tokens only.
+        INDArray z = encoder.forward(x, batch.contextIdx());
+        lastContext = z;
+        // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
+        INDArray pred = predictor.forward(z, batch.contextIdx(), blocks);
+        // 4. Loss: prediction loss + weighted anti-collapse terms.
+        INDArray gradPred = scratch.get(GRAD_PRED, dt, pred.shape());
+        double predLoss = loss.compute(pred, targets, gradPred, 1.0);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        terms.put("pred", predLoss);
+        double total = predLoss;
+        // 5. Backward: predictor, then the anti-collapse gradient on the pooled context, then the encoder.
+        INDArray gz = predictor.backward(gradPred);
+        if (!antiCollapse.isEmpty()) {
+            total += applyAntiCollapse(z, gz, ctx, terms);
+        }
+        encoder.backward(gz);
+        return new StepOutput(total, terms);
+    }
+
+    private double applyAntiCollapse(INDArray z, INDArray gz, StepContext ctx, Map<String, Double> terms) {
+        long b = z.size(0);
+        long kc = z.size(1);
+        DataType dt = z.dataType();
+        INDArray pooled = scratch.get(POOLED, dt, b, z.size(2));
+        z.mean(pooled, 1);
+        INDArray gp = scratch.zeros(GRAD_POOLED, dt, b, z.size(2));
+        double sum = 0;
+        for (Weighted w : antiCollapse) {
+            Map<String, Double> t = w.module().apply(pooled, null, gp, null, w.weight(), ctx);
+            for (var e : t.entrySet()) {
+                terms.merge(e.getKey(), e.getValue(), Double::sum);
+                sum += e.getValue();
+            }
+        }
+        // Mean pooling spreads the gradient evenly over the Kc context tokens.
+        gp.divi(kc);
+        Nd4j.exec(new BroadcastAddOp(gz, gp, gz, 0, 2));
+        return sum;
+    }
+
+    @Override
+    public void afterUpdate(StepContext ctx) {
+        // 7. EMA: target <- m * target + (1 - m) * encoder, one fused pass over the flat buffers.
+        Ema.update(targetStore.params(), trainable.paramRange(0, encoderSize), momentum(ctx));
+        for (Weighted w : antiCollapse) {
+            w.module().afterUpdate(trainable, ctx);
+        }
+    }
+
+    /** The target momentum at this step, from the configured schedule over the whole run. */
+    public double momentum(StepContext ctx) {
+        long total = Math.max(1, ctx.totalSteps());
+        Schedule s = switch (config.emaSchedule()) {
+            case "cosine" -> new CosineMomentumSchedule(config.emaStart(), config.emaEnd(), total);
+            case "constant" -> new ConstantSchedule(config.emaStart());
+            default -> new LinearSchedule(config.emaStart(), config.emaEnd(), total);
+        };
+        return s.value(ctx.step());
+    }
+
+    /** The context encoder's output of the last step ({@code [B, Kc, D]}), for monitors. */
+    public INDArray lastContext() {
+        return lastContext;
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        s.put("target.params", targetStore.params());
+        for (Weighted w : antiCollapse) {
+            w.module().state().forEach((k, v) -> s.put(w.module().name() + "." + k, v));
+        }
+        return s;
+    }
+
+    @Override
+    public Object modelConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("jepa", config);
+        List<Object> ac = new ArrayList<>();
+        for (Weighted w : antiCollapse) {
+            ac.add(Map.of("name", w.module().name(), "weight", w.weight(), "config", w.module().config()));
+        }
+        c.put("antiCollapse", ac);
+        c.put("dtype", trainable.dtype().name());
+        return c;
+    }
+
+    @Override
+    public int examples(MaskedBatch batch) {
+        return batch.batchSize();
+    }
+
+    private static void requireFinite(INDArray x, long step) {
+        double s = x.sumNumber().doubleValue();
+        if (!Double.isFinite(s)) {
+            throw new IllegalArgumentException("batch of step " + step + " contains NaN or Inf input values "
+                    + java.util.Arrays.toString(x.shape()) + "; check the data source");
+        }
+    }
+}
