@@ -73,6 +73,9 @@ public final class TokenOps {
             throw new IllegalArgumentException("token count n must be positive, got " + n);
         }
         int[] flat = new int[checkRectangular(idx) * idx.length];
+        if ((long) idx.length * n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many token rows for INT indices: " + idx.length + " x " + n);
+        }
         fillFlat(idx, n, flat);
         return Nd4j.createFromArray(flat);
     }

@@ -121,6 +121,11 @@ class PatchEmbedTest {
         ParamStore store = new ParamStore(DataType.DOUBLE);
         PatchEmbed pe = randomVideo(store, 2, 2, 2, 3);
         GradCheck.checkLayer("patch embed 3d", pe, store, randn(6, 1, 2, 4, 4, 2), randn(7, 1, 4, 3), 1e-7);
+        // tubelet 1 takes the two-step rearrangement path
+        ParamStore store1 = new ParamStore(DataType.DOUBLE);
+        PatchEmbed pe1 = PatchEmbed.video(store1, "pe1", 2, 1, 2, 3);
+        store1.allocate(4);
+        GradCheck.checkLayer("patch embed 3d, tubelet 1", pe1, store1, randn(8, 2, 2, 2, 2, 4), randn(9, 2, 4, 3), 1e-7);
     }
 
     @Test
