@@ -136,10 +136,26 @@ public final class TokenOps {
         if (out.dataType() != dtype) {
             throw new IllegalArgumentException(what + " must be " + dtype + ", got " + out.dataType());
         }
-        if (out.ordering() != 'c' || !Shape.hasDefaultStridesForShape(out)) {
+        if (!isCContiguous(out)) {
             throw new IllegalArgumentException(what + " must be c-order with default strides (it is written through"
                     + " a reshaped view), got ordering " + out.ordering() + " strides " + Arrays.toString(out.stride()));
         }
+    }
+
+    /**
+     * Whether {@code a} is laid out as a fresh c-order array of its shape (a view with an offset is
+     * fine). ND4J's {@code Shape.hasDefaultStridesForShape} rejects shapes with unit dimensions,
+     * so strides of size-1 dimensions are ignored here.
+     */
+    static boolean isCContiguous(INDArray a) {
+        long expected = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expected) {
+                return false;
+            }
+            expected *= a.size(i);
+        }
+        return true;
     }
 
     private static int checkRectangular(int[][] idx) {

@@ -23,7 +23,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Masked-prediction JEPA (I-JEPA on images, V-JEPA on video): predict, in representation space,
@@ -38,7 +37,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@code [B, D]}, single branch), weighted as configured.
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
-    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3;
+    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4;
 
     private final MaskedJepaConfig config;
     private final ParamStore trainable;
@@ -50,7 +49,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final TargetNorm targetNorm;
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
-    private final Scratch scratch = new Scratch(4);
+    private final Scratch scratch = new Scratch(5);
     private INDArray lastContext;
 
     /** An anti-collapse module with its loss weight. */
@@ -129,10 +128,11 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
         INDArray h = targetNorm.apply(target.forward(x));
+        // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
+        INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
+        TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
         INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
-        for (int i = 0; i < m; i++) {
-            TokenOps.gather(h, blocks[i], targets.get(NDArrayIndex.interval(i * b, (i + 1) * b), NDArrayIndex.all(), NDArrayIndex.all()));
-        }
+        targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
         // 2. Context encoder on the visible tokens only.
         INDArray z = encoder.forward(x, batch.contextIdx());
         lastContext = z;
@@ -225,6 +225,24 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     @Override
     public int examples(MaskedBatch batch) {
         return batch.batchSize();
+    }
+
+    /** Per input b, the concatenation of all blocks' indices: {@code [B][M*Kt]}. */
+    private static int[][] blockMajorPerInput(int[][][] blocks) {
+        int m = blocks.length;
+        int b = blocks[0].length;
+        int kt = blocks[0][0].length;
+        int[][] out = new int[b][m * kt];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < b; j++) {
+                if (blocks[i][j].length != kt) {
+                    throw new IllegalArgumentException("target blocks must have equal token counts, got " + kt
+                            + " and " + blocks[i][j].length + " (block " + i + ", input " + j + ")");
+                }
+                System.arraycopy(blocks[i][j], 0, out[j], i * kt, kt);
+            }
+        }
+        return out;
     }
 
     private static void requireFinite(INDArray x, long step) {
