@@ -1,0 +1,2 @@
+/** Whole-training-step speed benchmarks (printed tables). */
+package io.github.jepa4j.benchmarks.step;

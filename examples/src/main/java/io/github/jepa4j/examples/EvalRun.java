@@ -1,0 +1,57 @@
+package io.github.jepa4j.examples;
+
+import io.github.jepa4j.core.checkpoint.Checkpoint;
+import io.github.jepa4j.core.model.VitConfig;
+import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.image.data.ImageDataset;
+import io.github.jepa4j.image.data.Split;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code jepa4j eval}: rebuild the model a checkpoint was trained with, load it, evaluate on {@code --data}. */
+final class EvalRun {
+    private EvalRun() {}
+
+    static Map<String, Object> run(Path file, Jepa4j.Settings flags) throws Exception {
+        long t0 = System.nanoTime();
+        Checkpoint ck = Checkpoint.load(file);
+        var run = ck.config() == null ? null : ck.config().get("run");
+        if (run == null || run.isNull()) {
+            throw new IllegalArgumentException("checkpoint " + file + " has no run configuration: it was not written by jepa4j train");
+        }
+        RunConfig trained = RunConfig.JSON.treeToValue(run, RunConfig.class);
+        // Evaluate on --data if given (same image size required), else on the data it was trained on.
+        RunConfig c = flags.resolve();
+        RunConfig evalCfg = new RunConfig(trained.method(), trained.antiCollapse(), trained.antiCollapseWeight(),
+                flags.data != null ? c.data() : trained.data(), flags.dataDir != null ? c.dataDir() : trained.dataDir(),
+                trained.trainSize(), trained.model(), trained.patch(), trained.predictorDim(), trained.predictorDepth(),
+                trained.epochs(), trained.maxSteps(), trained.batch(), trained.lr(), trained.warmupFraction(), trained.seed(),
+                trained.workers(), trained.out(), trained.logEvery(), trained.checkpointEvery(), trained.monitorEvery(),
+                c.evalTrain(), c.evalTest());
+        ImageDataset train = ImageExperiment.dataset(evalCfg, Split.TRAIN);
+        ImageDataset test = ImageExperiment.dataset(evalCfg, Split.TEST);
+        VitConfig enc = ImageExperiment.encoder(trained, train);
+        MaskedJepaTask task = ImageExperiment.task(trained, enc);
+        String mismatch = task.trainable().layoutSignature().equals(ck.layout()) ? null : "parameter layout differs";
+        if (mismatch != null) {
+            throw new IllegalArgumentException("checkpoint " + file + " does not fit the model it describes: " + mismatch);
+        }
+        task.trainable().params().assign(ck.array("params"));
+        task.targetStore().params().assign(ck.array("task.target.params"));
+        Evaluation.Result r = Evaluation.evaluate(task.targetEncoder(), train, test, c.evalTrain(), c.evalTest());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("checkpoint", file.toString());
+        s.put("method", trained.method());
+        s.put("dataset", train.name());
+        s.put("steps", ck.step());
+        s.put("linear_probe_acc", r.linearProbeAcc());
+        s.put("knn_acc", r.knnAcc());
+        s.put("rankme", r.rankMe());
+        s.put("std_l2", r.stdL2());
+        s.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+        s.put("peak_rss_mb", RunStats.peakRssMb());
+        s.put("param_checksum", RunStats.sha256(task.trainable().paramRange(0, task.encoderSize())));
+        return s;
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.jepa4j.examples;
+
+import io.github.jepa4j.core.model.VisionTransformer;
+import io.github.jepa4j.image.data.ImageDataset;
+import io.github.jepa4j.image.train.Features;
+import io.github.jepa4j.regularizers.metrics.CollapseMetrics;
+import io.github.jepa4j.regularizers.metrics.CollapseStats;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frozen-encoder evaluation of an image run: average-pooled final tokens of {@code evalTrain}
+ * training images fit a linear probe (multinomial logistic regression on standardised
+ * features) and a weighted kNN index (cosine, k = 20, T = 0.07); both are scored on
+ * {@code evalTest} test images. Collapse metrics (RankMe, std of L2-normalised features) are
+ * computed on the test features.
+ */
+public final class Evaluation {
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
+
+    /** Probe accuracies in [0, 1] and collapse metrics of the test features. */
+    public record Result(double linearProbeAcc, double knnAcc, double rankMe, double stdL2, int dim) {}
+
+    private Evaluation() {}
+
+    public static Result evaluate(VisionTransformer encoder, ImageDataset train, ImageDataset test, int nTrain, int nTest) {
+        long t0 = System.nanoTime();
+        INDArray xTrain = Features.pooled(encoder, train, nTrain, 256);
+        int[] yTrain = Features.labels(train, nTrain);
+        INDArray xTest = Features.pooled(encoder, test, nTest, 256);
+        int[] yTest = Features.labels(test, nTest);
+        CollapseStats stats = CollapseMetrics.compute(xTest);
+        double lin = Probes.linear(xTrain, yTrain, xTest, yTest, train.numClasses());
+        double knn = Probes.knn(xTrain, yTrain, xTest, yTest, train.numClasses());
+        LOG.info(String.format("evaluation: linear probe %.2f%%, kNN %.2f%%, RankMe %.1f / %d, std-l2 %.4f (1/sqrt(d) = %.4f) in %.1f s",
+                100 * lin, 100 * knn, stats.rankMe(), stats.dim(), stats.stdOfL2Normalized(), 1 / Math.sqrt(stats.dim()),
+                (System.nanoTime() - t0) / 1e9));
+        return new Result(lin, knn, stats.rankMe(), stats.stdOfL2Normalized(), (int) stats.dim());
+    }
+}

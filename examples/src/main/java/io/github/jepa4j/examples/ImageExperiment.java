@@ -1,0 +1,65 @@
+package io.github.jepa4j.examples;
+
+import io.github.jepa4j.core.model.PredictorConfig;
+import io.github.jepa4j.core.model.VitConfig;
+import io.github.jepa4j.core.task.MaskedJepaConfig;
+import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.image.data.FashionMnist;
+import io.github.jepa4j.image.data.ImageDataset;
+import io.github.jepa4j.image.data.ShapesDataset;
+import io.github.jepa4j.image.data.Split;
+import io.github.jepa4j.image.mask.Masker;
+import io.github.jepa4j.image.mask.MultiBlockMaskCollator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Builds the pieces of an image run from a {@link RunConfig}: datasets, encoder and predictor
+ * configs, masks and the task. Shared by {@code train}, {@code eval} and the benchmarks, so
+ * every entry point builds the same model from the same settings.
+ */
+public final class ImageExperiment {
+    private ImageExperiment() {}
+
+    /** Names accepted by {@code --data} besides a directory. */
+    public static final List<String> DATASETS = List.of("shapes", "fashion-mnist");
+
+    public static ImageDataset dataset(RunConfig c, Split split) {
+        return switch (c.data()) {
+            case "shapes" -> ShapesDataset.builder().size(split == Split.TRAIN ? c.trainSize() : c.evalTest())
+                    .split(split).imageSize(28, 28).seed(1234).build();
+            case "fashion-mnist" -> c.dataDir() == null ? FashionMnist.load(split) : FashionMnist.load(Path.of(c.dataDir()), split);
+            default -> {
+                Path dir = Path.of(c.data());
+                if (!Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("unknown dataset '" + c.data() + "': not one of " + DATASETS
+                            + " and not a directory");
+                }
+                throw new IllegalArgumentException("image-folder datasets (" + dir + ") are not supported yet; use one of " + DATASETS);
+            }
+        };
+    }
+
+    public static VitConfig encoder(RunConfig c, ImageDataset ds) {
+        VitConfig v = VitConfig.preset(c.model(), ds.channels(), ds.height(), ds.width());
+        return c.patch() > 0 ? v.withPatch(c.patch()) : v;
+    }
+
+    public static MaskedJepaConfig jepaConfig(RunConfig c, VitConfig enc) {
+        int heads = Math.max(1, c.predictorDim() / 32);
+        return MaskedJepaConfig.ijepa(enc, PredictorConfig.forEncoder(enc, c.predictorDim(), c.predictorDepth(), heads));
+    }
+
+    /** I-JEPA multi-block masks; small grids keep at least 4 context tokens (the paper's 10 needs 14x14). */
+    public static Masker masker(RunConfig c, VitConfig enc) {
+        int tokens = enc.numTokens();
+        return MultiBlockMaskCollator.builder(enc.gridH(), enc.gridW()).minKeep(tokens <= 64 ? 4 : 10)
+                .seed(c.seed() * 31 + 7).build();
+    }
+
+    public static MaskedJepaTask task(RunConfig c, VitConfig enc) {
+        return new MaskedJepaTask(jepaConfig(c, enc), DataType.FLOAT, c.seed(), AntiCollapseChoice.modules(c, enc));
+    }
+}

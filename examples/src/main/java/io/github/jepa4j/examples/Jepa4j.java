@@ -1,0 +1,136 @@
+package io.github.jepa4j.examples;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code jepa4j} command line: {@code train}, {@code eval}. */
+@Command(name = "jepa4j", mixinStandardHelpOptions = true, version = "jepa4j 0.1.0",
+        description = "JEPA self-supervised training on the JVM.",
+        subcommands = {Jepa4j.Train.class, Jepa4j.Eval.class})
+public final class Jepa4j implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; returns the exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Jepa4j());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("jepa4j: " + ex.getMessage());
+            if (System.getenv("JEPA4J_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** Settings shared by train and eval; unset flags keep the config file's or the default value. */
+    static class Settings {
+        @Option(names = "--config", description = "YAML or JSON file of settings (see README)") Path config;
+        @Option(names = "--data", description = "shapes (built-in, default), fashion-mnist, or a directory") String data;
+        @Option(names = "--data-dir", description = "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)") String dataDir;
+        @Option(names = "--train-size", description = "images in the built-in shapes training split") Integer trainSize;
+        @Option(names = "--method", description = "ijepa") String method;
+        @Option(names = "--anti-collapse", description = "extra anti-collapse term: none, vicreg, sigreg") String antiCollapse;
+        @Option(names = "--anti-collapse-weight") Double antiCollapseWeight;
+        @Option(names = "--model", description = "encoder size: ref (default), tiny, small, base") String model;
+        @Option(names = "--patch", description = "patch size (default: the model's)") Integer patch;
+        @Option(names = "--predictor-dim") Integer predictorDim;
+        @Option(names = "--predictor-depth") Integer predictorDepth;
+        @Option(names = "--epochs", description = "passes over the data; 0 evaluates the untrained encoder") Integer epochs;
+        @Option(names = "--max-steps", description = "cap on optimisation steps") Long maxSteps;
+        @Option(names = "--batch") Integer batch;
+        @Option(names = "--lr") Double lr;
+        @Option(names = "--seed") Long seed;
+        @Option(names = "--workers", description = "data-loading threads") Integer workers;
+        @Option(names = {"--out", "-o"}, description = "output directory (default runs/latest)") String out;
+        @Option(names = "--log-every") Integer logEvery;
+        @Option(names = "--checkpoint-every") Integer checkpointEvery;
+        @Option(names = "--eval-train", description = "training images for the probes") Integer evalTrain;
+        @Option(names = "--eval-test", description = "test images for the probes") Integer evalTest;
+
+        RunConfig resolve() throws Exception {
+            RunConfig base = RunConfig.defaults();
+            if (config != null) {
+                base = RunConfig.overlay(base, config);
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            put(o, "data", data);
+            put(o, "dataDir", dataDir);
+            put(o, "trainSize", trainSize);
+            put(o, "method", method);
+            put(o, "antiCollapse", antiCollapse);
+            put(o, "antiCollapseWeight", antiCollapseWeight);
+            put(o, "model", model);
+            put(o, "patch", patch);
+            put(o, "predictorDim", predictorDim);
+            put(o, "predictorDepth", predictorDepth);
+            put(o, "epochs", epochs);
+            put(o, "maxSteps", maxSteps);
+            put(o, "batch", batch);
+            put(o, "lr", lr);
+            put(o, "seed", seed);
+            put(o, "workers", workers);
+            put(o, "out", out);
+            put(o, "logEvery", logEvery);
+            put(o, "checkpointEvery", checkpointEvery);
+            put(o, "evalTrain", evalTrain);
+            put(o, "evalTest", evalTest);
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(base);
+            tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(o));
+            try {
+                return RunConfig.JSON.treeToValue(tree, RunConfig.class);
+            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                throw root instanceof IllegalArgumentException iae ? iae : e;
+            }
+        }
+
+        private static void put(Map<String, Object> m, String k, Object v) {
+            if (v != null) {
+                m.put(k, v);
+            }
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train a JEPA (default: I-JEPA on built-in shapes for a few minutes), then evaluate it.")
+    static final class Train extends Settings implements Callable<Integer> {
+        @Option(names = "--resume", description = "continue the run in --out from its last checkpoint") boolean resume;
+
+        @Override
+        public Integer call() throws Exception {
+            RunConfig c = resolve();
+            Map<String, Object> s = TrainRun.run(c, resume);
+            System.out.println(RunConfig.JSON.writeValueAsString(s));
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Evaluate a saved encoder (linear probe, kNN, collapse metrics) on --data.")
+    static final class Eval extends Settings implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true, description = "a checkpoint file written by train") Path checkpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> s = EvalRun.run(checkpoint, this);
+            System.out.println(RunConfig.JSON.writeValueAsString(s));
+            return 0;
+        }
+    }
+}

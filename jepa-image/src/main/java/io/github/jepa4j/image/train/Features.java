@@ -1,0 +1,48 @@
+package io.github.jepa4j.image.train;
+
+import io.github.jepa4j.core.model.VisionTransformer;
+import io.github.jepa4j.image.data.ImageDataset;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Frozen-encoder features for probes: the encoder's final tokens, average-pooled per image
+ * (I-JEPA's linear-probe protocol), as a float64 {@code [n, D]} matrix.
+ */
+public final class Features {
+    private Features() {}
+
+    /** Pooled features of the first {@code n} images of {@code ds}, in batches of {@code batch}. */
+    public static INDArray pooled(VisionTransformer encoder, ImageDataset ds, int n, int batch) {
+        int count = Math.min(n, ds.size());
+        int d = encoder.config().dim();
+        INDArray out = Nd4j.create(DataType.DOUBLE, count, d);
+        INDArray buf = Nd4j.create(DataType.FLOAT, batch, ds.channels(), ds.height(), ds.width());
+        for (int start = 0; start < count; start += batch) {
+            int m = Math.min(batch, count - start);
+            int[] idx = new int[m];
+            for (int i = 0; i < m; i++) {
+                idx[i] = start + i;
+            }
+            INDArray x = m == batch ? buf : Nd4j.create(DataType.FLOAT, m, ds.channels(), ds.height(), ds.width());
+            ds.fill(idx, x);
+            INDArray tokens = encoder.forward(x);
+            out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(tokens.mean(1).castTo(DataType.DOUBLE));
+        }
+        return out;
+    }
+
+    /** Labels of the first {@code n} images. */
+    public static int[] labels(ImageDataset ds, int n) {
+        int count = Math.min(n, ds.size());
+        int[] idx = new int[count];
+        for (int i = 0; i < count; i++) {
+            idx[i] = i;
+        }
+        int[] y = new int[count];
+        ds.labels(idx, y);
+        return y;
+    }
+}
