@@ -1,0 +1,123 @@
+package io.github.jepa4j.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jepa4j.core.checkpoint.Checkpoint;
+import io.github.jepa4j.examples.Jepa4j;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: train, summary, kill -9 mid-run, resume, eval, bad input. */
+class CliEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Small enough to run in seconds; same settings in every run of this test. */
+    static List<String> small(Path out) {
+        return new ArrayList<>(List.of("train", "--out", out.toString(), "--train-size", "512", "--batch", "16",
+                "--max-steps", "24", "--checkpoint-every", "4", "--log-every", "4", "--eval-train", "256",
+                "--eval-test", "128", "--workers", "1", "--seed", "3"));
+    }
+
+    static JsonNode summary(Path out) throws IOException {
+        return JSON.readTree(out.resolve("summary.json").toFile());
+    }
+
+    @Test
+    void resumeAfterSigkillMatchesAnUninterruptedRun(@TempDir Path tmp) throws Exception {
+        Path a = tmp.resolve("a");
+        assertEquals(0, Jepa4j.execute(small(a).toArray(String[]::new)));
+        JsonNode sa = summary(a);
+        for (String k : List.of("method", "dataset", "epochs", "steps", "linear_probe_acc", "knn_acc", "rankme", "std_l2",
+                "images_per_second", "wall_seconds", "peak_rss_mb", "param_checksum")) {
+            assertTrue(sa.has(k), "summary.json lacks " + k + ": " + sa);
+        }
+        assertEquals(24, sa.get("steps").asInt());
+        assertTrue(Files.size(a.resolve("loss.png")) > 1000, "loss plot written");
+        assertTrue(Files.readString(a.resolve("metrics.csv")).contains("\n24,loss,"));
+
+        // The same run in another JVM, killed with SIGKILL once it has checkpointed, then resumed here.
+        Path b = tmp.resolve("b");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Jepa4j.class.getName()));
+        cmd.addAll(small(b));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("b.log").toFile());
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        Process p = pb.start();
+        Path ckpt = b.resolve("last.ckpt");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long killedAt = -1;
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            if (Files.exists(ckpt)) {
+                long step = Checkpoint.load(ckpt).step();
+                if (step >= 8 && step < 24) {
+                    p.destroyForcibly(); // SIGKILL on Linux
+                    p.waitFor();
+                    killedAt = step;
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(killedAt > 0, "the subprocess should be killed mid-run; log: " + Files.readString(tmp.resolve("b.log")));
+        assertNotEquals(0, p.exitValue());
+        assertTrue(Checkpoint.load(ckpt).step() < 24, "killed before the end");
+
+        List<String> resume = small(b);
+        resume.add("--resume");
+        assertEquals(0, Jepa4j.execute(resume.toArray(String[]::new)));
+        JsonNode sb = summary(b);
+        assertEquals(24, sb.get("steps").asInt());
+        assertEquals(sa.get("param_checksum").asText(), sb.get("param_checksum").asText(),
+                "resumed run (killed at step " + killedAt + ") must end with bit-identical encoder parameters");
+
+        // eval on the saved checkpoint reproduces the summary's evaluation.
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            assertEquals(0, Jepa4j.execute("eval", "--checkpoint", a.resolve("last.ckpt").toString(),
+                    "--eval-train", "256", "--eval-test", "128"));
+        } finally {
+            System.setOut(old);
+        }
+        JsonNode ev = JSON.readTree(buf.toString().substring(buf.toString().indexOf('{')));
+        assertEquals(sa.get("param_checksum").asText(), ev.get("param_checksum").asText());
+        assertEquals(sa.get("rankme").asDouble(), ev.get("rankme").asDouble(), 1e-9);
+    }
+
+    @Test
+    void badInputNamesTheProblem(@TempDir Path tmp) {
+        assertError("unknown method 'nope'", "train", "--method", "nope", "--out", tmp.resolve("x").toString());
+        assertError("/nonexistent/fmnist", "train", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fmnist",
+                "--out", tmp.resolve("y").toString());
+        assertError("unknown dataset 'mnistt'", "train", "--data", "mnistt", "--out", tmp.resolve("z").toString());
+        assertError("patch size 16 does not divide the image 28x28", "train", "--model", "tiny", "--out", tmp.resolve("w").toString());
+    }
+
+    private static void assertError(String expected, String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        int rc;
+        try {
+            rc = Jepa4j.execute(args);
+        } finally {
+            System.setErr(old);
+        }
+        assertNotEquals(0, rc, "should fail: " + String.join(" ", args));
+        assertTrue(buf.toString().contains(expected), "error should mention '" + expected + "', got: " + buf);
+    }
+}
