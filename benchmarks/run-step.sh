@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Speed of one full I-JEPA training step of the reference model: ./benchmarks/run-step.sh [batch] [warmup] [steps]
+# Speed of one full I-JEPA training step of the reference model, and RSS over a longer run:
+#   ./benchmarks/run-step.sh [batch=64] [warmup=5] [steps=20] [rss-steps=0]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * matrix products, counted from the shapes) and, measured in the same run, the GFLOP/s of a
  * plain ND4J sgemm of comparable size into a preallocated output.
  *
- * <p>Run: {@code benchmarks/run-step.sh [batch] [warmup] [steps]}.
+ * <p>Run: {@code benchmarks/run-step.sh [batch] [warmup] [steps] [rss-steps]}; with rss-steps > 0 it also
+ * prints the process RSS over that many further steps.
  */
 public final class StepBenchmark {
     private StepBenchmark() {}
@@ -38,6 +39,7 @@ public final class StepBenchmark {
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int rssSteps = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         VitConfig enc = VitConfig.preset("ref", 1, 28, 28);
         PredictorConfig pred = PredictorConfig.forEncoder(enc, 64, 2, 2);
         MaskedJepaTask task = new MaskedJepaTask(MaskedJepaConfig.ijepa(enc, pred), DataType.FLOAT, 0);
@@ -77,10 +79,40 @@ public final class StepBenchmark {
         System.out.printf(Locale.ROOT, "| ViT ref (D128 d4 h4, 49 tok) + pred 64x2 | %d | %.1f | %.0f-%.0f | %.0f | %.2f | %.1f | %.1f | %.0f%% |%n",
                 batch, median, sorted[steps / 10], sorted[steps * 9 / 10], batch / (median / 1e3), meanFlops / 1e9, gflops, sgemm,
                 100 * gflops / sgemm);
+        if (rssSteps > 0) {
+            // Native memory over a longer run: RSS must stay flat once buffers are warm.
+            System.out.println();
+            System.out.println("| steps | RSS MB |");
+            System.out.println("|---|---|");
+            for (int s = 0; s < rssSteps; s++) {
+                MaskedBatch b = batches.get(s % batches.size());
+                StepContext ctx = new StepContext(s, rssSteps, 100, 0);
+                task.trainable().zeroGrads();
+                task.forwardBackward(b, ctx);
+                adam.step(1e-4, 0.04);
+                task.afterUpdate(ctx);
+                if ((s + 1) % Math.max(1, rssSteps / 10) == 0) {
+                    System.out.printf(Locale.ROOT, "| %d | %.0f |%n", s + 1, rssMb());
+                }
+            }
+        }
         System.out.println();
         System.out.printf(Locale.ROOT, "backend %s, OMP_WAIT_POLICY=%s, MALLOC_ARENA_MAX=%s, %d cores%n",
                 Nd4j.getBackend().getClass().getSimpleName(), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    static double rssMb() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** FLOPs (2 per multiply-add) of every matrix product in one training step with this batch's masks. */

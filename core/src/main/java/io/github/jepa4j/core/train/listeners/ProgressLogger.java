@@ -55,8 +55,8 @@ public final class ProgressLogger implements TrainingListener {
         for (Map.Entry<String, Double> t : e.output().terms().entrySet()) {
             terms.append(String.format(" %s=%.4g", t.getKey(), t.getValue()));
         }
-        last = String.format("step %d/%d (%.0f%%) epoch %d loss %.5f%s | %.1f img/s, %.0f ms/step, data wait %.1f ms | lr %.2e | ETA %s",
-                e.step() + 1, e.totalSteps(), 100.0 * (e.step() + 1) / e.totalSteps(), e.epoch() + 1,
+        last = String.format("%s step %d/%d (%.0f%%) epoch %d loss %.5f%s | %.1f img/s, %.0f ms/step, data wait %.1f ms | lr %.2e | ETA %s",
+                bar((e.step() + 1.0) / e.totalSteps()), e.step() + 1, e.totalSteps(), 100.0 * (e.step() + 1) / e.totalSteps(), e.epoch() + 1,
                 e.output().loss(), terms, perSec, windowMillis / windowSteps, windowWait / windowSteps, e.lr(), formatSeconds(eta));
         LOG.info(last);
         windowExamples = 0;
@@ -68,6 +68,12 @@ public final class ProgressLogger implements TrainingListener {
     /** The latest progress line. */
     public String snapshot() {
         return last;
+    }
+
+    /** A 20-character text progress bar. */
+    static String bar(double fraction) {
+        int n = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 20);
+        return "[" + "#".repeat(n) + ".".repeat(20 - n) + "]";
     }
 
     static String formatSeconds(double s) {
