@@ -232,6 +232,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         int m = blocks.length;
         int b = blocks[0].length;
         int kt = blocks[0][0].length;
+        if (kt == 0) {
+            throw new IllegalArgumentException("empty target set: target block 0 has no tokens to predict");
+        }
         int[][] out = new int[b][m * kt];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < b; j++) {

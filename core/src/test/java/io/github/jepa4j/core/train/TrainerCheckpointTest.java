@@ -93,6 +93,19 @@ class TrainerCheckpointTest {
     }
 
     @Test
+    void theStepWorkspaceChangesNothingButMemoryReuse() {
+        float[][] results = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            MaskedJepaTask task = new MaskedJepaTask(config(16), DataType.FLOAT, 1);
+            try (Trainer<MaskedBatch> t = Trainer.builder(task, data()).totalSteps(6).seed(5).useWorkspace(i == 0).build()) {
+                t.fit();
+            }
+            results[i] = bits(task.trainable().params());
+        }
+        assertArrayEquals(results[1], results[0], "training inside the per-step workspace must give identical weights");
+    }
+
+    @Test
     void checkpointFromAnotherModelIsRefusedNamingTheMismatch(@TempDir Path dir) throws IOException {
         MaskedJepaTask a = new MaskedJepaTask(config(16), DataType.FLOAT, 1);
         try (Trainer<MaskedBatch> t = trainer(a, 2, dir, 2)) {
