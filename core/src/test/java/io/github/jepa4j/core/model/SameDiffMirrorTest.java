@@ -1,5 +1,6 @@
 package io.github.jepa4j.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,7 @@ class SameDiffMirrorTest {
         for (int batch : new int[] {1, 3}) {
             INDArray x = input(cfg, batch, 10 + batch);
             INDArray ours = m.encoder().forward(x).dup();
-            assertEquals(List.of((long) batch, (long) cfg.numTokens(), (long) cfg.dim()), List.of(ours.shape()[0], ours.shape()[1], ours.shape()[2]));
+            assertArrayEquals(new long[] {batch, cfg.numTokens(), cfg.dim()}, ours.shape());
             Close.assertClose("image forward, batch " + batch, ours, run(sd, x), 1e-9);
         }
     }
