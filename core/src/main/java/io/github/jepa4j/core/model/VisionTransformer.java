@@ -126,4 +126,12 @@ public final class VisionTransformer implements Layer {
         patchEmbed.backward(g);
         return null;
     }
+
+    /**
+     * This encoder as a SameDiff graph over copies of its current weights, {@code store} being the
+     * store it was built with; see {@link SameDiffExport#toSameDiff}.
+     */
+    public org.nd4j.autodiff.samediff.SameDiff toSameDiff(ParamStore store) {
+        return SameDiffExport.toSameDiff(this, store);
+    }
 }
