@@ -3,6 +3,7 @@ package io.github.jepa4j.core.task;
 import io.github.jepa4j.core.loss.PredictionLoss;
 import io.github.jepa4j.core.model.PredictorConfig;
 import io.github.jepa4j.core.model.VitConfig;
+import io.github.jepa4j.core.schedule.MomentumSchedules;
 import java.util.Locale;
 
 /**
@@ -35,9 +36,7 @@ public record MaskedJepaConfig(VitConfig encoder, PredictorConfig predictor, Pre
             throw new IllegalArgumentException("EMA momentum must be in [0, 1], got " + emaStart + " -> " + emaEnd);
         }
         emaSchedule = emaSchedule.toLowerCase(Locale.ROOT);
-        if (!emaSchedule.equals("linear") && !emaSchedule.equals("cosine") && !emaSchedule.equals("constant")) {
-            throw new IllegalArgumentException("unknown EMA schedule '" + emaSchedule + "'; valid: linear, cosine, constant");
-        }
+        MomentumSchedules.of(emaSchedule, emaStart, emaEnd, 1); // validates the name
         if (!(lossBeta > 0) || !(targetLnEps > 0)) {
             throw new IllegalArgumentException("lossBeta and targetLnEps must be > 0, got " + lossBeta + ", " + targetLnEps);
         }

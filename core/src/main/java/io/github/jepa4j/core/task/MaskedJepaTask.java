@@ -7,10 +7,7 @@ import io.github.jepa4j.core.model.VisionTransformer;
 import io.github.jepa4j.core.nn.ParamStore;
 import io.github.jepa4j.core.nn.TokenOps;
 import io.github.jepa4j.core.optim.Ema;
-import io.github.jepa4j.core.schedule.ConstantSchedule;
-import io.github.jepa4j.core.schedule.CosineMomentumSchedule;
-import io.github.jepa4j.core.schedule.LinearSchedule;
-import io.github.jepa4j.core.schedule.Schedule;
+import io.github.jepa4j.core.schedule.MomentumSchedules;
 import io.github.jepa4j.core.tensor.Scratch;
 import io.github.jepa4j.core.train.StepContext;
 import io.github.jepa4j.core.train.StepOutput;
@@ -185,13 +182,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
     /** The target momentum at this step, from the configured schedule over the whole run. */
     public double momentum(StepContext ctx) {
-        long total = Math.max(1, ctx.totalSteps());
-        Schedule s = switch (config.emaSchedule()) {
-            case "cosine" -> new CosineMomentumSchedule(config.emaStart(), config.emaEnd(), total);
-            case "constant" -> new ConstantSchedule(config.emaStart());
-            default -> new LinearSchedule(config.emaStart(), config.emaEnd(), total);
-        };
-        return s.value(ctx.step());
+        return MomentumSchedules.of(config.emaSchedule(), config.emaStart(), config.emaEnd(), ctx.totalSteps()).value(ctx.step());
     }
 
     /** The context encoder's output of the last step ({@code [B, Kc, D]}), for monitors. */
