@@ -243,6 +243,31 @@ public final class AttentiveProbe {
         }
     }
 
+    /**
+     * The mean loss over all of {@code x} with targets {@code y} (one-hot rows for a classifier,
+     * standardised targets for a regressor) at the current parameters, adding its gradients into
+     * {@code gu, gm, gc}. For gradient checks.
+     */
+    double objective(INDArray x, double[][] y, double[] gu, double[] gm, double[] gc) {
+        int n = (int) x.size(0);
+        int t = (int) x.size(1);
+        double[] all = rows(flat(x), 0, n);
+        Work w = new Work(config.heads(), t, dim, outputs);
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            standardiseInPlace(all, i * t * dim, t);
+            forward(all, i * t * dim, t, w);
+            total += lossAndGradient(w, y[i], 1.0 / n);
+            backward(all, i * t * dim, t, w, gu, gm, gc);
+        }
+        return total / n;
+    }
+
+    /** The live parameter arrays {@code u [H*D]}, {@code M [H*K*D]}, {@code c [K]}, for gradient checks. */
+    double[][] parameters() {
+        return new double[][] {u, m, c};
+    }
+
     /** Scratch of one example: scores/attention [H, T], pooled [H, D], outputs and their gradients. */
     private static final class Work {
         final double[] att;
