@@ -180,12 +180,16 @@ public final class CollapseMonitor implements TrainingListener {
      */
     public Snapshot check(Trainer<?> trainer, long step) {
         CollapseStats stats;
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        // Outside any active workspace, so nothing allocated here lands in (or is freed with) a training step.
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try {
             INDArray z = embeddings.apply(trainer);
             if (z == null) {
                 throw new IllegalArgumentException("CollapseMonitor: the embedding function returned null at step " + step);
             }
             stats = CollapseMetrics.compute(z);
+        } finally {
+            outside.close();
         }
         Snapshot snap = new Snapshot(step, stats);
         history.add(snap);
