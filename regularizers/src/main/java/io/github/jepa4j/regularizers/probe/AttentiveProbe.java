@@ -134,7 +134,7 @@ public final class AttentiveProbe {
     /** Classification accuracy on {@code x [N, T, D]}. */
     public double accuracy(INDArray x, int[] labels) {
         requireClassifier(true);
-        ProbeData.labels(OWNER, labels, x == null ? 0 : x.size(0), 0);
+        ProbeData.labels(OWNER, labels, x == null ? -1 : x.size(0), 0);
         return ProbeData.accuracy(predict(x), labels);
     }
 

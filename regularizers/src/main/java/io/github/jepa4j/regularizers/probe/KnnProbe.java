@@ -98,7 +98,7 @@ public final class KnnProbe {
 
     /** Fraction of rows of {@code x} whose voted class equals the label. */
     public double accuracy(INDArray x, int[] labels) {
-        ProbeData.labels(OWNER, labels, x == null ? 0 : x.size(0), 0);
+        ProbeData.labels(OWNER, labels, x == null ? -1 : x.size(0), 0);
         return ProbeData.accuracy(predict(x), labels);
     }
 

@@ -60,7 +60,7 @@ public final class LinearProbe {
 
     /** Fits on {@code x [N, D]} with labels in {@code [0, C)}, {@code C = max(label) + 1}. */
     public LinearProbe fit(INDArray x, int[] labels) {
-        ProbeData.labels(OWNER, labels, x == null ? 0 : x.size(0), 0);
+        ProbeData.labels(OWNER, labels, x == null ? -1 : x.size(0), 0);
         return fit(x, labels, ProbeData.classesOf(labels));
     }
 
@@ -174,7 +174,7 @@ public final class LinearProbe {
     /** Fraction of rows of {@code x} whose predicted class equals the label. */
     public double accuracy(INDArray x, int[] labels) {
         requireFitted();
-        ProbeData.labels(OWNER, labels, x == null ? 0 : x.size(0), 0);
+        ProbeData.labels(OWNER, labels, x == null ? -1 : x.size(0), 0);
         return ProbeData.accuracy(predict(x), labels);
     }
 

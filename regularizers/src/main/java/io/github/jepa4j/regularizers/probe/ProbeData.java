@@ -24,6 +24,9 @@ final class ProbeData {
 
     /** Checks labels: one per example, in {@code [0, classes)} when {@code classes > 0}, else {@code >= 0}. */
     static void labels(String owner, int[] y, long n, int classes) {
+        if (n < 0) {
+            throw new IllegalArgumentException(owner + ": features are null");
+        }
         if (y == null) {
             throw new IllegalArgumentException(owner + ": labels are null");
         }
