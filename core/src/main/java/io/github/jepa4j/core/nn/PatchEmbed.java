@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Unlike other layers the input is channel-first, not features-last; otherwise the
  * {@link Layer} contract holds. The input should be c-order and contiguous (else its reshape
  * copies). The gradient w.r.t. the pixels is rarely needed (this is the first layer), so it can
- * be switched off with {@link #setInputGradient}. Weight init truncated normal (std 0.02), bias
- * zero, as I-JEPA; the weight is decayed, the bias not.
+ * be switched off with {@link #setInputGradient}. Weight init truncated LeCun normal (std 1/sqrt(C*tt*p*p)), bias
+ * zero; the weight is decayed, the bias not.
  */
 public final class PatchEmbed implements Layer {
     private static final int COLS = 0, OUT = 1, DCOLS = 2, DX = 3, BIAS_SUM = 4, TMP = 5;
@@ -61,7 +61,10 @@ public final class PatchEmbed implements Layer {
         this.dim = dim;
         this.patchLength = channels * tubelet * patch * patch;
         long[] wShape = video ? new long[] {dim, channels, tubelet, patch, patch} : new long[] {dim, channels, patch, patch};
-        this.weight = store.add(name + ".proj.weight", wShape, true, Init.truncNormal(0.02));
+        // LeCun-normal (std 1/sqrt(fan_in)), as timm's jax-style ViT init for the patch embedding. I-JEPA's
+        // fixed std 0.02 suits 16x16x3 patches (fan_in 768: 1/sqrt(768) = 0.036) but makes the image
+        // signal of small patches (4x4x1: fan_in 16) some 30x weaker than the position embedding.
+        this.weight = store.add(name + ".proj.weight", wShape, true, Init.truncNormal(1.0 / Math.sqrt(patchLength)));
         this.bias = store.add(name + ".proj.bias", new long[] {dim}, false, Init.zeros());
     }
 

@@ -27,7 +27,8 @@ public interface AntiCollapse {
 
     /**
      * Computes the term on one or two branches of embeddings {@code [N, D]} ({@code b} may be null
-     * for single-branch use), ADDS {@code weight * d term / d a} into {@code gradA} (and likewise
+     * for single-branch use; {@code b} given with {@code gradB == null} means b is a
+     * stop-gradient input such as an EMA teacher's output), ADDS {@code weight * d term / d a} into {@code gradA} (and likewise
      * for b), accumulates {@code weight}-scaled gradients of its own parameters, and returns its
      * weighted terms by name (e.g. {@code vicreg.var}), prefixed with {@link #name()}. The terms
      * sum to this module's contribution to the total loss.

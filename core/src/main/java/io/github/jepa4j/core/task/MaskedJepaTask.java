@@ -31,10 +31,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * updated only by EMA: it never receives gradients.
  *
  * <p>Optional anti-collapse terms see the context encoder's output mean-pooled per input
- * ({@code [B, D]}, single branch), weighted as configured.
+ * ({@code [B, D]}), alone or against the EMA target's pooled output (see {@link Weighted}).
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
-    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4;
+    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5;
 
     private final MaskedJepaConfig config;
     private final ParamStore trainable;
@@ -46,15 +46,25 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final TargetNorm targetNorm;
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
-    private final Scratch scratch = new Scratch(5);
+    private final Scratch scratch = new Scratch(6);
     private INDArray lastContext;
 
-    /** An anti-collapse module with its loss weight. */
-    public record Weighted(AntiCollapse module, double weight) {
+    /**
+     * An anti-collapse module with its loss weight. With {@code withTarget}, the module compares
+     * the pooled context embeddings (branch a) with the pooled EMA-target embeddings of the same
+     * inputs (branch b, stop-gradient): BYOL-style distillation, or VICReg/Barlow between the
+     * two encoders. Otherwise it sees branch a alone.
+     */
+    public record Weighted(AntiCollapse module, double weight, boolean withTarget) {
         public Weighted {
             if (!(weight >= 0)) {
                 throw new IllegalArgumentException("anti-collapse weight must be >= 0, got " + weight + " for " + module.name());
             }
+        }
+
+        /** Single-branch use on the pooled context embeddings. */
+        public Weighted(AntiCollapse module, double weight) {
+            this(module, weight, false);
         }
     }
 
@@ -124,7 +134,8 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         DataType dt = trainable.dtype();
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
-        INDArray h = targetNorm.apply(target.forward(x));
+        INDArray ht = target.forward(x);
+        INDArray h = targetNorm.apply(ht);
         // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
         INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
         TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
@@ -144,22 +155,27 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         // 5. Backward: predictor, then the anti-collapse gradient on the pooled context, then the encoder.
         INDArray gz = predictor.backward(gradPred);
         if (!antiCollapse.isEmpty()) {
-            total += applyAntiCollapse(z, gz, ctx, terms);
+            total += applyAntiCollapse(z, ht, gz, ctx, terms);
         }
         encoder.backward(gz);
         return new StepOutput(total, terms);
     }
 
-    private double applyAntiCollapse(INDArray z, INDArray gz, StepContext ctx, Map<String, Double> terms) {
+    private double applyAntiCollapse(INDArray z, INDArray targetTokens, INDArray gz, StepContext ctx, Map<String, Double> terms) {
         long b = z.size(0);
         long kc = z.size(1);
         DataType dt = z.dataType();
         INDArray pooled = scratch.get(POOLED, dt, b, z.size(2));
         z.mean(pooled, 1);
         INDArray gp = scratch.zeros(GRAD_POOLED, dt, b, z.size(2));
+        INDArray targetPooled = null;
         double sum = 0;
         for (Weighted w : antiCollapse) {
-            Map<String, Double> t = w.module().apply(pooled, null, gp, null, w.weight(), ctx);
+            if (w.withTarget() && targetPooled == null) {
+                targetPooled = scratch.get(TARGET_POOLED, dt, b, z.size(2));
+                targetTokens.mean(targetPooled, 1);
+            }
+            Map<String, Double> t = w.module().apply(pooled, w.withTarget() ? targetPooled : null, gp, null, w.weight(), ctx);
             for (var e : t.entrySet()) {
                 terms.merge(e.getKey(), e.getValue(), Double::sum);
                 sum += e.getValue();
@@ -206,7 +222,8 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         c.put("jepa", config);
         List<Object> ac = new ArrayList<>();
         for (Weighted w : antiCollapse) {
-            ac.add(Map.of("name", w.module().name(), "weight", w.weight(), "config", w.module().config()));
+            ac.add(Map.of("name", w.module().name(), "weight", w.weight(), "withTarget", w.withTarget(),
+                    "config", w.module().config()));
         }
         c.put("antiCollapse", ac);
         c.put("dtype", trainable.dtype().name());

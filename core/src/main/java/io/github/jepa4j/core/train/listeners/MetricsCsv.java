@@ -23,6 +23,7 @@ public final class MetricsCsv implements TrainingListener, AutoCloseable {
     private final Path file;
     private final int every;
     private BufferedWriter out;
+    private final java.util.List<String> pending = new java.util.ArrayList<>();
 
     public MetricsCsv(Path dir, int every) {
         this.file = dir.resolve("metrics.csv");
@@ -34,7 +35,7 @@ public final class MetricsCsv implements TrainingListener, AutoCloseable {
     }
 
     @Override
-    public void onStart(Trainer<?> t) {
+    public synchronized void onStart(Trainer<?> t) {
         try {
             Files.createDirectories(file.getParent());
             boolean fresh = !Files.exists(file) || t.step() == 0;
@@ -43,6 +44,11 @@ public final class MetricsCsv implements TrainingListener, AutoCloseable {
             if (fresh) {
                 out.write("step,metric,value\n");
             }
+            for (String row : pending) {
+                out.write(row);
+            }
+            pending.clear();
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open metrics file " + file, e);
         }
@@ -63,16 +69,23 @@ public final class MetricsCsv implements TrainingListener, AutoCloseable {
         record(e.step() + 1, row);
     }
 
-    /** Adds rows for {@code step} (the number of completed steps). */
+    /**
+     * Adds rows for {@code step} (the number of completed steps). Rows recorded before training
+     * starts (a listener's step-0 check) are kept and written when the file opens.
+     */
     public synchronized void record(long step, Map<String, Double> metrics) {
-        if (out == null) {
-            return;
-        }
         try {
             for (var m : metrics.entrySet()) {
-                out.write(step + "," + m.getKey() + "," + String.format(Locale.ROOT, "%.8g", m.getValue()) + "\n");
+                String row = step + "," + m.getKey() + "," + String.format(Locale.ROOT, "%.8g", m.getValue()) + "\n";
+                if (out == null) {
+                    pending.add(row);
+                } else {
+                    out.write(row);
+                }
             }
-            out.flush();
+            if (out != null) {
+                out.flush();
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write metrics file " + file, ex);
         }
