@@ -1,17 +1,19 @@
 package io.github.jepa4j.examples;
 
-import io.github.jepa4j.core.model.VitConfig;
 import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.regularizers.anticollapse.AntiCollapseRegistry;
 import java.util.List;
 
-/** The optional anti-collapse term of a run, from the regularizers registry. */
+/** The optional anti-collapse term of an I-JEPA run, from the regularizers registry. */
 final class AntiCollapseChoice {
     private AntiCollapseChoice() {}
 
-    static List<MaskedJepaTask.Weighted> modules(RunConfig c, VitConfig enc) {
+    static List<MaskedJepaTask.Weighted> modules(RunConfig c) {
         if (c.antiCollapse().equals("none")) {
             return List.of();
         }
-        throw new IllegalArgumentException("anti-collapse '" + c.antiCollapse() + "' is not wired into the CLI yet");
+        // Barlow Twins and EMA distillation need a second branch: the EMA target's pooled embeddings.
+        boolean withTarget = c.antiCollapse().equals("barlow") || c.antiCollapse().equals("ema");
+        return List.of(new MaskedJepaTask.Weighted(AntiCollapseRegistry.create(c.antiCollapse()), c.antiCollapseWeight(), withTarget));
     }
 }

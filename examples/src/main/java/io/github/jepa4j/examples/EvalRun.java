@@ -2,7 +2,7 @@ package io.github.jepa4j.examples;
 
 import io.github.jepa4j.core.checkpoint.Checkpoint;
 import io.github.jepa4j.core.model.VitConfig;
-import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.core.train.Trainer;
 import io.github.jepa4j.image.data.ImageDataset;
 import io.github.jepa4j.image.data.Split;
 import java.nio.file.Path;
@@ -32,14 +32,9 @@ final class EvalRun {
         ImageDataset train = ImageExperiment.dataset(evalCfg, Split.TRAIN);
         ImageDataset test = ImageExperiment.dataset(evalCfg, Split.TEST);
         VitConfig enc = ImageExperiment.encoder(trained, train);
-        MaskedJepaTask task = ImageExperiment.task(trained, enc);
-        String mismatch = task.trainable().layoutSignature().equals(ck.layout()) ? null : "parameter layout differs";
-        if (mismatch != null) {
-            throw new IllegalArgumentException("checkpoint " + file + " does not fit the model it describes: " + mismatch);
-        }
-        task.trainable().params().assign(ck.array("params"));
-        task.targetStore().params().assign(ck.array("task.target.params"));
-        Evaluation.Result r = Evaluation.evaluate(task.targetEncoder(), train, test, c.evalTrain(), c.evalTest());
+        Setup<?> setup = ImageExperiment.setup(trained, train, enc);
+        Trainer.loadWeights(setup.task(), ck);
+        Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("checkpoint", file.toString());
         s.put("method", trained.method());
@@ -51,7 +46,7 @@ final class EvalRun {
         s.put("std_l2", r.stdL2());
         s.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         s.put("peak_rss_mb", RunStats.peakRssMb());
-        s.put("param_checksum", RunStats.sha256(task.trainable().paramRange(0, task.encoderSize())));
+        s.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));
         return s;
     }
 }

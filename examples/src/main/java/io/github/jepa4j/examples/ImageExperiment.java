@@ -3,7 +3,13 @@ package io.github.jepa4j.examples;
 import io.github.jepa4j.core.model.PredictorConfig;
 import io.github.jepa4j.core.model.VitConfig;
 import io.github.jepa4j.core.task.MaskedJepaConfig;
+import io.github.jepa4j.core.task.JointEmbeddingConfig;
+import io.github.jepa4j.core.task.JointEmbeddingTask;
 import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.image.augment.Augmenter;
+import io.github.jepa4j.image.train.MaskedLoaderSource;
+import io.github.jepa4j.image.train.TwoViewLoaderSource;
+import io.github.jepa4j.regularizers.anticollapse.AntiCollapseRegistry;
 import io.github.jepa4j.image.data.FashionMnist;
 import io.github.jepa4j.image.data.ImageDataset;
 import io.github.jepa4j.image.data.ShapesDataset;
@@ -64,6 +70,27 @@ public final class ImageExperiment {
     }
 
     public static MaskedJepaTask task(RunConfig c, VitConfig enc) {
-        return new MaskedJepaTask(jepaConfig(c, enc), DataType.FLOAT, c.seed(), AntiCollapseChoice.modules(c, enc));
+        return new MaskedJepaTask(jepaConfig(c, enc), DataType.FLOAT, c.seed(), AntiCollapseChoice.modules(c));
+    }
+
+    /** The task and data of the configured method: I-JEPA on masks, or a joint-embedding objective on two views. */
+    static Setup<?> setup(RunConfig c, ImageDataset train, VitConfig enc) {
+        if (c.method().equals("ijepa")) {
+            MaskedJepaTask t = task(c, enc);
+            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed()),
+                    t.targetEncoder(), t.encoderSize());
+        }
+        JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
+        JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());
+        // Datasets deliver normalised images; colour jitter un-normalises with the dataset's statistics.
+        double[] ms = c.data().equals("shapes") ? new double[] {SHAPES_MEAN, SHAPES_STD}
+                : new double[] {FashionMnist.DEFAULT_MEAN, FashionMnist.DEFAULT_STD};
+        double[] mean = new double[train.channels()];
+        double[] std = new double[train.channels()];
+        java.util.Arrays.fill(mean, ms[0]);
+        java.util.Arrays.fill(std, ms[1]);
+        var views = Augmenter.standardViews(train.height(), train.width(), mean, std);
+        return new Setup<>(t, () -> new TwoViewLoaderSource(train, views, c.batch(), c.workers(), c.seed()),
+                t.evalEncoder(), t.encoderSize());
     }
 }

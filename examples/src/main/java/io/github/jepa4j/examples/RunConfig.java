@@ -15,8 +15,10 @@ import java.util.Locale;
  * overridden by command-line flags. Parsed once at the edge; everything inward gets typed
  * configs built from it. Saved as {@code OUT/config.json} and inside every checkpoint.
  *
- * @param method      {@code ijepa} (more to come: see README)
- * @param antiCollapse optional extra anti-collapse term for I-JEPA ({@code none}, {@code vicreg}, {@code sigreg})
+ * @param method      {@code ijepa} (masked prediction), or a joint-embedding objective on two augmented
+ *                    views: {@code vicreg}, {@code sigreg}, {@code barlow}, {@code ema} (BYOL-style EMA teacher)
+ * @param antiCollapse optional extra anti-collapse term for I-JEPA: {@code none}, {@code vicreg}, {@code sigreg}
+ *                    (on the pooled context embeddings), {@code barlow}, {@code ema} (context vs EMA target)
  * @param antiCollapseWeight its weight
  * @param data        {@code shapes} (built-in), {@code fashion-mnist}, or a directory
  * @param dataDir     override for the Fashion-MNIST directory
@@ -45,8 +47,10 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int epochs, long maxSteps, int batch, double lr, double warmupFraction, long seed,
                         int workers, String out, int logEvery, int checkpointEvery, int monitorEvery,
                         int evalTrain, int evalTest) {
-    public static final List<String> METHODS = List.of("ijepa");
-    public static final List<String> ANTI_COLLAPSE = List.of("none", "vicreg", "sigreg");
+    /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
+    public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
+    /** Extra anti-collapse terms for I-JEPA ({@code barlow} and {@code ema} compare context and EMA target). */
+    public static final List<String> ANTI_COLLAPSE = List.of("none", "vicreg", "sigreg", "barlow", "ema");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -1,8 +1,6 @@
 package io.github.jepa4j.examples;
 
 import io.github.jepa4j.core.model.VitConfig;
-import io.github.jepa4j.core.task.MaskedBatch;
-import io.github.jepa4j.core.task.MaskedJepaTask;
 import io.github.jepa4j.core.train.OptimConfig;
 import io.github.jepa4j.core.train.Trainer;
 import io.github.jepa4j.core.train.listeners.CheckpointSaver;
@@ -11,24 +9,30 @@ import io.github.jepa4j.core.train.listeners.NanGuard;
 import io.github.jepa4j.core.train.listeners.ProgressLogger;
 import io.github.jepa4j.image.data.ImageDataset;
 import io.github.jepa4j.image.data.Split;
-import io.github.jepa4j.image.train.MaskedLoaderSource;
+import io.github.jepa4j.regularizers.monitor.CollapseMonitor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One command-line training run: build from the config, train with progress, checkpoints,
- * metrics CSV and NaN guard, evaluate the frozen encoder, write {@code summary.json} and plots.
+ * metrics CSV, NaN guard and collapse monitor, evaluate the frozen encoder, write
+ * {@code summary.json} and plots.
  */
 public final class TrainRun {
     private static final Logger LOG = LoggerFactory.getLogger("jepa4j");
     public static final String CONFIG = "config.json";
     public static final String SUMMARY = "summary.json";
+    /** Held-out test images the collapse monitor embeds every {@code monitorEvery} steps. */
+    static final int MONITOR_IMAGES = 256;
 
     private TrainRun() {}
 
@@ -47,12 +51,11 @@ public final class TrainRun {
             throw new IllegalArgumentException("output directory " + out.toAbsolutePath() + " already holds a run;"
                     + " pass --resume to continue it or choose another --out");
         }
-        Files.createDirectories(out);
-        c.save(out.resolve(CONFIG));
-
         ImageDataset train = ImageExperiment.dataset(c, Split.TRAIN);
         ImageDataset test = ImageExperiment.dataset(c, Split.TEST);
         VitConfig enc = ImageExperiment.encoder(c, train);
+        Files.createDirectories(out);
+        c.save(out.resolve(CONFIG));
         long stepsPerEpoch = train.size() / c.batch();
         long total = c.epochs() * stepsPerEpoch;
         if (c.maxSteps() > 0) {
@@ -61,23 +64,59 @@ public final class TrainRun {
         LOG.info("{} on {} ({} images of {}x{}x{}), encoder {} ({} tokens), {} steps of batch {}",
                 c.method(), train.name(), train.size(), train.channels(), train.height(), train.width(), c.model(),
                 enc.numTokens(), total, c.batch());
-        MaskedJepaTask task = ImageExperiment.task(c, enc);
+        Setup<?> setup = ImageExperiment.setup(c, train, enc);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("method", c.method());
+        summary.put("dataset", train.name());
+        summary.put("epochs", c.epochs());
+        train(setup, c, total, test, out, resume, summary);
+        Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
+        summary.put("linear_probe_acc", r.linearProbeAcc());
+        summary.put("knn_acc", r.knnAcc());
+        summary.put("rankme", r.rankMe());
+        summary.put("std_l2", r.stdL2());
+        summary.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+        summary.put("peak_rss_mb", RunStats.peakRssMb());
+        summary.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));
+        RunConfig.JSON.writeValue(out.resolve(SUMMARY).toFile(), summary);
+        Path csv = out.resolve("metrics.csv");
+        Plots.plot(csv, out.resolve("loss.png"), "training loss (" + c.method() + ", " + train.name() + ")", "loss",
+                List.of("loss", "pred"), true);
+        Plots.plot(csv, out.resolve("collapse.png"), "collapse metrics (evaluated encoder, held-out images)", "value",
+                List.of(CollapseMonitor.RANKME, CollapseMonitor.ALPHA_REQ), false);
+        Plots.plot(csv, out.resolve("collapse_std.png"), "std of L2-normalised embeddings (healthy ~ 1/sqrt(d))", "value",
+                List.of(CollapseMonitor.STD_L2, CollapseMonitor.MIN_STD), false);
+        LOG.info("wrote {} and plots in {}", SUMMARY, out.toAbsolutePath());
+        return summary;
+    }
+
+    private static <B> void train(Setup<B> setup, RunConfig c, long total, ImageDataset test, Path out, boolean resume,
+                                  Map<String, Object> summary) throws IOException {
         long trainedSteps = 0;
         double trainSeconds = 0;
         double imagesPerSecond = 0;
         if (total > 0) {
-            long ts = System.nanoTime();
             OptimConfig optim = OptimConfig.defaults().withLr(c.lr()).withWarmupSteps(Math.round(total * c.warmupFraction()));
-            MaskedLoaderSource source = new MaskedLoaderSource(train, c.batch(), ImageExperiment.masker(c, enc), c.workers(), c.seed());
-            try (Trainer<MaskedBatch> t = Trainer.builder(task, source).totalSteps(total).seed(c.seed()).optim(optim)
-                    .runConfig(c)
+            MetricsCsv csv = new MetricsCsv(out, c.logEvery());
+            INDArray heldOut = heldOut(test, Math.min(MONITOR_IMAGES, test.size()));
+            CollapseMonitor monitor = CollapseMonitor.builder(() -> setup.evalEncoder().forward(heldOut).mean(1))
+                    .every(c.monitorEvery()).metricsCsv(csv).build();
+            ProgressLogger progress = new ProgressLogger(c.logEvery()).withFields(() -> {
+                var latest = monitor.latest();
+                return latest == null ? Map.of()
+                        : Map.of("rankme", latest.stats().rankMe(), "std_l2", latest.stats().stdOfL2Normalized());
+            });
+            long ts = System.nanoTime();
+            try (Trainer<B> t = Trainer.builder(setup.task(), setup.source().get()).totalSteps(total).seed(c.seed())
+                    .optim(optim).runConfig(c)
                     .listener(new NanGuard())
-                    .listener(new ProgressLogger(c.logEvery()))
-                    .listener(new MetricsCsv(out, c.logEvery()))
+                    .listener(csv)
+                    .listener(monitor)
+                    .listener(progress)
                     .listener(new CheckpointSaver(out, c.checkpointEvery()))
                     .build()) {
                 if (resume) {
-                    t.resume(ckpt);
+                    t.resume(out.resolve(CheckpointSaver.LAST));
                 }
                 long startStep = t.step();
                 t.fit();
@@ -89,28 +128,21 @@ public final class TrainRun {
                     LOG.warn("stopped early: {}", t.stopReason());
                 }
             }
+            summary.put("collapse_alarms", monitor.alarms().stream().map(Object::toString).toList());
         }
-        Evaluation.Result r = Evaluation.evaluate(task.targetEncoder(), train, test, c.evalTrain(), c.evalTest());
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("method", c.method());
-        summary.put("dataset", train.name());
-        summary.put("epochs", c.epochs());
         summary.put("steps", trainedSteps);
-        summary.put("linear_probe_acc", r.linearProbeAcc());
-        summary.put("knn_acc", r.knnAcc());
-        summary.put("rankme", r.rankMe());
-        summary.put("std_l2", r.stdL2());
         summary.put("images_per_second", imagesPerSecond);
         summary.put("train_seconds", trainSeconds);
-        summary.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
-        summary.put("peak_rss_mb", RunStats.peakRssMb());
-        summary.put("param_checksum", RunStats.sha256(task.trainable().paramRange(0, task.encoderSize())));
-        RunConfig.JSON.writeValue(out.resolve(SUMMARY).toFile(), summary);
-        Path csv = out.resolve("metrics.csv");
-        Plots.plot(csv, out.resolve("loss.png"), "training loss", "loss", List.of("loss", "pred"), true);
-        Plots.plot(csv, out.resolve("collapse.png"), "collapse metrics (target encoder, held-out batch)", "value",
-                List.of("rankme", "std_l2_x_sqrt_d", "min_std"), false);
-        LOG.info("wrote {} and plots in {}", SUMMARY, out.toAbsolutePath());
-        return summary;
+    }
+
+    /** The first {@code n} images of {@code ds} as one float batch. */
+    static INDArray heldOut(ImageDataset ds, int n) {
+        INDArray x = Nd4j.create(DataType.FLOAT, n, ds.channels(), ds.height(), ds.width());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        ds.fill(idx, x);
+        return x;
     }
 }

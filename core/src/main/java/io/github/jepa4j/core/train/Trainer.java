@@ -210,14 +210,38 @@ public final class Trainer<B> implements AutoCloseable {
         if (mismatch != null) {
             throw new IllegalArgumentException("checkpoint " + file + " does not fit this model: " + mismatch);
         }
-        ParamStore store = task.trainable();
-        store.params().assign(c.array("params"));
+        loadWeights(task, c);
         adam.restore(c.array("adam.m"), c.array("adam.v"), (long) (double) c.scalars().getOrDefault("adam.t", (double) c.step()));
+        this.step = c.step();
+        LOG.info("resumed from {} at step {}", file, step);
+    }
+
+    /**
+     * Copies a checkpoint's trainable parameters and task state (EMA target, ...) into {@code task},
+     * without optimiser state: for evaluation or fine-tuning. The parameter layouts must match.
+     */
+    public static void loadWeights(Task<?> task, Checkpoint c) {
+        String mine = task.trainable().layoutSignature();
+        if (!mine.equals(c.layout())) {
+            throw new IllegalArgumentException("checkpoint does not fit this model: " + firstLayoutDifference(c.layout(), mine));
+        }
+        task.trainable().params().assign(c.array("params"));
         for (var e : task.state().entrySet()) {
             e.getValue().assign(c.array("task." + e.getKey()));
         }
-        this.step = c.step();
-        LOG.info("resumed from {} at step {}", file, step);
+    }
+
+    private static String firstLayoutDifference(String theirs, String mine) {
+        String[] a = theirs.split(";");
+        String[] b = mine.split(";");
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "(none)";
+            String y = i < b.length ? b[i] : "(none)";
+            if (!x.equals(y)) {
+                return "parameter #" + i + " is " + x + " in the checkpoint but " + y + " in this model";
+            }
+        }
+        return "layouts differ";
     }
 
     private String describeMismatch(Checkpoint c) {
@@ -231,15 +255,7 @@ public final class Trainer<B> implements AutoCloseable {
         }
         String mine = task.trainable().layoutSignature();
         if (!mine.equals(c.layout())) {
-            String[] a = c.layout().split(";");
-            String[] b = mine.split(";");
-            for (int i = 0; i < Math.max(a.length, b.length); i++) {
-                String x = i < a.length ? a[i] : "(none)";
-                String y = i < b.length ? b[i] : "(none)";
-                if (!x.equals(y)) {
-                    return "parameter #" + i + " is " + x + " in the checkpoint but " + y + " in this model";
-                }
-            }
+            return firstLayoutDifference(c.layout(), mine);
         }
         if (!c.arrays().containsKey("adam.m")) {
             return "it holds no optimiser state";

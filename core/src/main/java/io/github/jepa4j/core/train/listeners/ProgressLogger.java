@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs progress through SLF4J every {@code every} steps and at the last step: step/total,
- * epoch, loss and its terms, examples/s and data wait (averaged since the last line), ETA.
+ * Logs progress through SLF4J every {@code every} steps and at the last step: a bar, step/total,
+ * epoch, loss and its terms, examples/s and data wait (averaged since the last line), extra
+ * fields such as collapse metrics ({@link #withFields}), ETA.
  * Latest values are also kept for other listeners and progress bars ({@link #snapshot()}).
  */
 public final class ProgressLogger implements TrainingListener {
@@ -23,12 +24,22 @@ public final class ProgressLogger implements TrainingListener {
     private long startNanos;
     private long startStep;
     private volatile String last = "";
+    private final java.util.List<java.util.function.Supplier<Map<String, Double>>> extras = new java.util.ArrayList<>();
 
     public ProgressLogger(int every) {
         if (every <= 0) {
             throw new IllegalArgumentException("log interval must be > 0, got " + every);
         }
         this.every = every;
+    }
+
+    /**
+     * Adds fields to every progress line, e.g. the latest collapse metrics from a monitor; the
+     * supplier may return an empty map when it has nothing yet.
+     */
+    public ProgressLogger withFields(java.util.function.Supplier<Map<String, Double>> fields) {
+        extras.add(java.util.Objects.requireNonNull(fields));
+        return this;
     }
 
     @Override
@@ -55,9 +66,16 @@ public final class ProgressLogger implements TrainingListener {
         for (Map.Entry<String, Double> t : e.output().terms().entrySet()) {
             terms.append(String.format(" %s=%.4g", t.getKey(), t.getValue()));
         }
-        last = String.format("%s step %d/%d (%.0f%%) epoch %d loss %.5f%s | %.1f img/s, %.0f ms/step, data wait %.1f ms | lr %.2e | ETA %s",
+        StringBuilder more = new StringBuilder();
+        for (var f : extras) {
+            for (Map.Entry<String, Double> t : f.get().entrySet()) {
+                more.append(String.format(" %s=%.4g", t.getKey(), t.getValue()));
+            }
+        }
+        last = String.format("%s step %d/%d (%.0f%%) epoch %d loss %.5f%s | %.1f img/s, %.0f ms/step, data wait %.1f ms | lr %.2e%s | ETA %s",
                 bar((e.step() + 1.0) / e.totalSteps()), e.step() + 1, e.totalSteps(), 100.0 * (e.step() + 1) / e.totalSteps(), e.epoch() + 1,
-                e.output().loss(), terms, perSec, windowMillis / windowSteps, windowWait / windowSteps, e.lr(), formatSeconds(eta));
+                e.output().loss(), terms, perSec, windowMillis / windowSteps, windowWait / windowSteps, e.lr(),
+                more.length() == 0 ? "" : " |" + more, formatSeconds(eta));
         LOG.info(last);
         windowExamples = 0;
         windowMillis = 0;
