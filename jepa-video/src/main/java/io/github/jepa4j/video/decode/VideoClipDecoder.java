@@ -29,10 +29,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward), unless the decoder is already positioned there (sequential clips cost no seek);
  * frames skipped by the stride are decoded but not converted.
  *
- * <p>Allocation: one grabber (with its native frames), one byte row buffer and one float plane
- * per decoder, made in the constructor and reused for every frame; pixels go from the grabber's
- * frame buffer through a 256-entry table per channel into the plane, and from there into the
- * batch by one bulk copy per channel. No {@code Frame.clone()}, no per-clip arrays.
+ * <p>Allocation: one grabber (with its native frames), one byte row buffer and one float frame
+ * buffer {@code [C, H, W]} per decoder, made in the constructor and reused for every frame:
+ * pixels go from the grabber's frame buffer through a 256-entry table per channel into the
+ * frame buffer, and from there into the batch by one bulk copy per channel. No
+ * {@code Frame.clone()}, no per-clip arrays.
+ *
+ * <p>Throughput (one thread, decode + convert + write, GOP 16, measured by the test-scope
+ * {@code DecodeThroughput} on a busy shared 2-core machine, so lower bounds): 64 x 64 about
+ * 20-35k frames/s for sequential clips and 9-14k for random clips (a seek per clip, stride 2);
+ * 224 x 224 about 3-5k and 2-2.7k (H.264 via OpenH264 and MPEG-4 alike). Resident memory stays
+ * flat over thousands of clips and reopened decoders.
  *
  * <p>Frame count: the container's per-stream frame count when it records one (MP4, MOV, AVI),
  * otherwise the exact number of video packets, counted once when the file is opened (MKV, WebM:
@@ -72,10 +79,20 @@ public final class VideoClipDecoder implements AutoCloseable {
      * packet count for containers that do not store it).
      */
     public VideoClipDecoder(Path file, FrameSpec spec, VideoInfo known) {
-        this(file, spec, known == null ? -1 : known.frameCount());
-        if (known != null && !known.file().equals(file)) {
+        this(file, spec, knownFrames(file, known));
+    }
+
+    private static int knownFrames(Path file, VideoInfo known) {
+        if (known == null) {
+            return -1;
+        }
+        if (file == null || !known.file().toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("VideoInfo is for " + known.file() + ", not " + file);
         }
+        if (known.frameCount() <= 0) {
+            throw new IllegalArgumentException("VideoInfo of " + file + " claims " + known.frameCount() + " frames");
+        }
+        return known.frameCount();
     }
 
     private VideoClipDecoder(Path file, FrameSpec spec, int knownFrames) {
@@ -127,7 +144,7 @@ public final class VideoClipDecoder implements AutoCloseable {
         this.position = 0;
         this.tables = spec.lookupTables();
         this.row = new byte[spec.width() * spec.channels()];
-        this.plane = new float[spec.height() * spec.width()];
+        this.plane = new float[spec.channels() * spec.height() * spec.width()];
     }
 
     /**
@@ -267,7 +284,8 @@ public final class VideoClipDecoder implements AutoCloseable {
             }
             expect *= shape[d];
         }
-        return Batches.pointer(batch);
+        // data() of a view already starts at the view's first element
+        return new FloatPointer(batch.data().addressPointer());
     }
 
     private void copyFrame(Frame f, FloatPointer dst, long clipBase, int frames, int t, long hw) {
@@ -280,17 +298,19 @@ public final class VideoClipDecoder implements AutoCloseable {
         }
         ByteBuffer src = (ByteBuffer) f.image[0];
         int rowBytes = w * c;
-        for (int ch = 0; ch < c; ch++) {
-            float[] lut = tables[ch];
-            for (int y = 0; y < h; y++) {
-                src.get(y * f.imageStride, row, 0, rowBytes); // absolute bulk get: no buffer state change
-                int o = y * w;
+        for (int y = 0; y < h; y++) {
+            src.get(y * f.imageStride, row, 0, rowBytes); // absolute bulk get: no buffer state change
+            for (int ch = 0; ch < c; ch++) {
+                float[] lut = tables[ch];
+                int o = ch * h * w + y * w;
                 for (int x = 0, i = ch; x < w; x++, i += c) {
                     plane[o + x] = lut[row[i] & 0xFF];
                 }
             }
-            // Plane (b, ch, t) of the [B, C, T, H, W] batch is contiguous.
-            dst.position(clipBase + ((long) ch * frames + t) * hw).put(plane, 0, (int) hw);
+        }
+        // Plane (b, ch, t) of the [B, C, T, H, W] batch is contiguous: one bulk copy per channel.
+        for (int ch = 0; ch < c; ch++) {
+            dst.position(clipBase + ((long) ch * frames + t) * hw).put(plane, (int) (ch * hw), (int) hw);
         }
     }
 
