@@ -26,8 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * FFmpeg's swscale to the {@link FrameSpec}'s {@code H x W}, converted to RGB (or gray) and
  * normalised as {@code (u / 255 - mean[c]) / std[c]}. The clip starts with an exact seek
  * ({@link FFmpegFrameGrabber#setVideoFrameNumber}: back to the previous key frame, then decode
- * forward), unless the decoder is already positioned there (sequential clips cost no seek);
- * frames skipped by the stride are decoded but not converted.
+ * forward), unless the decoder is already there or at most 16 frames before it, where it simply
+ * decodes forward (sequential clips cost no seek); frames skipped by the stride or on the way are
+ * decoded but not converted.
  *
  * <p>Allocation: one grabber (with its native frames), one byte row buffer and one float frame
  * buffer {@code [C, H, W]} per decoder, made in the constructor and reused for every frame:
@@ -57,6 +58,9 @@ public final class VideoClipDecoder implements AutoCloseable {
     static {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
+
+    /** Clip starts at most this far ahead of the decoder are reached by decoding forward, not seeking. */
+    private static final int MAX_FORWARD_DECODE = 16;
 
     private final Path file;
     private final FrameSpec spec;
@@ -124,7 +128,7 @@ public final class VideoClipDecoder implements AutoCloseable {
                 }
                 int n = knownFrames >= 0 ? knownFrames : storedFrameCount(grabber);
                 if (n <= 0) {
-                    n = countVideoPackets(grabber, file);
+                    n = countVideoPackets(grabber);
                     grabber.setVideoFrameNumber(0);
                 }
                 vi = new VideoInfo(file, n, grabber.getVideoFrameRate(), sourceWidth(grabber), sourceHeight(grabber),
@@ -152,7 +156,7 @@ public final class VideoClipDecoder implements AutoCloseable {
      * that index many files once.
      */
     public static VideoInfo probe(Path file) {
-        // Decoding at the stored size would convert nothing here: a tiny output size keeps the open cheap.
+        // Opening converts at most one frame (after counting packets it seeks back): a tiny output keeps that cheap.
         try (VideoClipDecoder d = new VideoClipDecoder(file, FrameSpec.gray(2, 2))) {
             return d.info;
         }
@@ -207,7 +211,15 @@ public final class VideoClipDecoder implements AutoCloseable {
         long clipBase = (long) b * spec.channels() * frames * hw;
         int frame = start;
         try {
-            if (position != start) {
+            if (position >= 0 && start > position && start - position <= MAX_FORWARD_DECODE) {
+                while (position < start) { // a little ahead: decoding forward beats a seek back to a key frame
+                    frame = position;
+                    if (grabber.grabFrame(false, true, false, false) == null) {
+                        throw endedEarly(frame, start, frames, stride);
+                    }
+                    position++;
+                }
+            } else if (position != start) {
                 grabber.setVideoFrameNumber(start);
                 position = start;
             }
@@ -377,7 +389,7 @@ public final class VideoClipDecoder implements AutoCloseable {
     }
 
     /** Counts the video stream's packets (one per frame) by reading packet headers, no decoding. */
-    private static int countVideoPackets(FFmpegFrameGrabber g, Path file) throws FrameGrabber.Exception {
+    private static int countVideoPackets(FFmpegFrameGrabber g) throws FrameGrabber.Exception {
         AVStream st = videoStream(g);
         int index = st.index();
         int n = 0;
