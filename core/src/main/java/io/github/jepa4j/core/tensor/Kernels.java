@@ -47,8 +47,26 @@ public final class Kernels {
     private static final boolean HOST = detectHost();
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("jepa4j.kernels"));
 
-    private static final ThreadLocal<float[][]> FTILES = ThreadLocal.withInitial(() -> new float[4][TILE]);
-    private static final ThreadLocal<double[][]> DTILES = ThreadLocal.withInitial(() -> new double[4][TILE]);
+    private static final int TILES = 6;
+    private static final ThreadLocal<float[][]> FTILES = ThreadLocal.withInitial(() -> new float[TILES][TILE]);
+    private static final ThreadLocal<double[][]> DTILES = ThreadLocal.withInitial(() -> new double[TILES][TILE]);
+    /** LayerNorm backward folds its tile-shaped column-sum accumulators into double this often. */
+    private static final int FLUSH_TILES = 16;
+
+    /** This thread's tile arrays, or fresh ones when a single row is longer than a tile. */
+    private static float[][] ftiles(int size) {
+        return size <= TILE ? FTILES.get() : new float[TILES][size];
+    }
+
+    /**
+     * Repeats a [dim] vector over the rows of a tile. C2 (JDK 17) vectorises a loop only when its
+     * arrays share one index, so per-column factors are laid out like the data.
+     */
+    private static void tileRows(float[] v, float[] tile, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(v, 0, tile, r * v.length, v.length);
+        }
+    }
 
     private static boolean detectHost() {
         try {
@@ -514,25 +532,30 @@ public final class Kernels {
             float[] b = beta == null ? null : readF(beta);
             float epsF = (float) eps;
             parallel(rows, chunks(rows, Math.max(1, PARALLEL_MIN / dim)), (from, to, c) -> {
-                float[] t = dim <= TILE ? FTILES.get()[0] : new float[dim];
+                float[][] tiles = ftiles(rpt * dim);
+                float[] t = tiles[0], gT = tiles[1], bT = tiles[2];
+                if (g != null) {
+                    tileRows(g, gT, rpt);
+                    tileRows(b, bT, rpt);
+                }
                 float[] ms = new float[rpt], rs = new float[rpt];
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
                     xb.get(xo + r0 * dim, t, 0, nr * dim);
                     for (int r = 0; r < nr; r++) {
-                        int base = r * dim;
+                        int base = r * dim, end = base + dim;
                         float mu = sumF(t, base, dim) / dim;
                         float var = sumSqDevF(t, base, dim, mu) / dim;
                         float inv = (float) (1.0 / Math.sqrt((double) var + epsF));
                         ms[r] = mu;
                         rs[r] = inv;
                         if (g == null) {
-                            for (int j = 0; j < dim; j++) {
-                                t[base + j] = (t[base + j] - mu) * inv;
+                            for (int j = base; j < end; j++) {
+                                t[j] = (t[j] - mu) * inv;
                             }
                         } else {
-                            for (int j = 0; j < dim; j++) {
-                                t[base + j] = Math.fma((t[base + j] - mu) * inv, g[j], b[j]);
+                            for (int j = base; j < end; j++) {
+                                t[j] = Math.fma((t[j] - mu) * inv, gT[j], bT[j]);
                             }
                         }
                     }
@@ -613,50 +636,56 @@ public final class Kernels {
             int xo = off(x), go = off(gradOut), dxo = off(dx), mo = off(mean), ro = off(rstd);
             float[] gam = affine ? readF(gamma) : null;
             parallel(rows, nChunks, (from, to, c) -> {
-                float[][] tiles = FTILES.get();
-                boolean big = dim > TILE;
-                float[] xt = big ? new float[dim] : tiles[0];
-                float[] gt = big ? new float[dim] : tiles[1];
-                float[] ght = big ? new float[dim] : tiles[2];
+                float[][] tiles = ftiles(rpt * dim);
+                float[] xt = tiles[0], gt = tiles[1], ght = tiles[2], gT = tiles[3];
+                // Column sums of g * xhat and g kept in tile layout (same index as the data, so
+                // the loop vectorises), folded into double every FLUSH_TILES tiles.
+                float[] accGx = tiles[4], accG = tiles[5];
                 float[] ms = new float[rpt], rs = new float[rpt];
-                float[] accGx = affine ? new float[dim] : null, accG = affine ? new float[dim] : null;
                 double[] sums = affine ? colSums[c] : null;
+                if (affine) {
+                    tileRows(gam, gT, rpt);
+                    Arrays.fill(accGx, 0, rpt * dim, 0f);
+                    Arrays.fill(accG, 0, rpt * dim, 0f);
+                }
+                int pending = 0;
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
-                    xb.get(xo + r0 * dim, xt, 0, nr * dim);
-                    gb.get(go + r0 * dim, gt, 0, nr * dim);
+                    int m = nr * dim;
+                    xb.get(xo + r0 * dim, xt, 0, m);
+                    gb.get(go + r0 * dim, gt, 0, m);
                     mb.get(mo + r0, ms, 0, nr);
                     rb.get(ro + r0, rs, 0, nr);
                     for (int r = 0; r < nr; r++) {
-                        int base = r * dim;
+                        int base = r * dim, end = base + dim;
                         float mu = ms[r], inv = rs[r];
-                        for (int j = 0; j < dim; j++) {
-                            xt[base + j] = (xt[base + j] - mu) * inv;          // xhat
-                        }
-                        if (affine) {
-                            for (int j = 0; j < dim; j++) {
-                                float gv = gt[base + j];
-                                accGx[j] = Math.fma(gv, xt[base + j], accGx[j]);
-                                accG[j] += gv;
-                                ght[base + j] = gv * gam[j];
-                            }
-                        } else {
-                            System.arraycopy(gt, base, ght, base, dim);
-                        }
-                        float a = sumF(ght, base, dim) / dim;
-                        float bb = dotF(ght, xt, base, dim) / dim;
-                        for (int j = 0; j < dim; j++) {
-                            gt[base + j] = inv * (ght[base + j] - a - xt[base + j] * bb);
+                        for (int j = base; j < end; j++) {
+                            xt[j] = (xt[j] - mu) * inv;          // xhat
                         }
                     }
-                    db.put(dxo + r0 * dim, gt, 0, nr * dim);
+                    float[] gh = gt;
                     if (affine) {
-                        for (int j = 0; j < dim; j++) {
-                            sums[j] += accGx[j];
-                            sums[dim + j] += accG[j];
-                            accGx[j] = 0f;
-                            accG[j] = 0f;
+                        for (int i = 0; i < m; i++) {
+                            float gv = gt[i];
+                            accGx[i] = Math.fma(gv, xt[i], accGx[i]);
+                            accG[i] += gv;
+                            ght[i] = gv * gT[i];
                         }
+                        gh = ght;
+                    }
+                    for (int r = 0; r < nr; r++) {
+                        int base = r * dim, end = base + dim;
+                        float inv = rs[r];
+                        float a = sumF(gh, base, dim) / dim;
+                        float bb = dotF(gh, xt, base, dim) / dim;
+                        for (int j = base; j < end; j++) {
+                            gt[j] = inv * (gh[j] - a - xt[j] * bb);
+                        }
+                    }
+                    db.put(dxo + r0 * dim, gt, 0, m);
+                    if (affine && (++pending == FLUSH_TILES || r0 + rpt >= to)) {
+                        flushColumns(accGx, accG, rpt, dim, sums);
+                        pending = 0;
                     }
                 }
             });
@@ -714,6 +743,19 @@ public final class Kernels {
             addInto(dgamma, total, 0, dim);
             addInto(dbeta, total, dim, dim);
         }
+    }
+
+    /** Adds tile-layout column accumulators into {@code sums[0, dim)} and {@code sums[dim, 2 dim)}, then clears them. */
+    private static void flushColumns(float[] accGx, float[] accG, int rows, int dim, double[] sums) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * dim;
+            for (int j = 0; j < dim; j++) {
+                sums[j] += accGx[base + j];
+                sums[dim + j] += accG[base + j];
+            }
+        }
+        Arrays.fill(accGx, 0, rows * dim, 0f);
+        Arrays.fill(accG, 0, rows * dim, 0f);
     }
 
     /** {@code target[j] += src[from + j]} for a small contiguous vector. */
@@ -842,29 +884,48 @@ public final class Kernels {
     /** FLOAT exp for arguments {@code <= 0}, as in the softmax kernel (for tests). */
     static float expNonPositiveFloat(float v) {
         float[] t = {v};
-        expNonPositiveTile(t, 1);
+        expNonPositiveTile(t, new float[1], 1);
         return t[0];
     }
 
     /**
-     * exp(t) for t <= 0 in place: v = t / 128, 1 + q = exp(v) from a polynomial, then seven
-     * squarings of the double-float pair (h, l) so that the squarings add no error of their own
-     * (plain float squaring would multiply the relative error by 128). Only operations C2 vectorises.
+     * exp(t) for t <= 0 in place ({@code lo} is work space): v = t / 128, 1 + q = exp(v) from a
+     * polynomial, then seven squarings of the double-float pair (h, l) so that the squarings add
+     * no error of their own (plain float squaring would multiply the relative error by 128).
+     * Split into short passes because C2 does not vectorise a loop body this long.
      */
-    private static void expNonPositiveTile(float[] t, int m) {
+    private static void expNonPositiveTile(float[] t, float[] lo, int m) {
         for (int i = 0; i < m; i++) {
             float v = Math.max(t[i], EXP_MIN) * (1f / 128f);
             float q = v * Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(
                     E6, v, E5), v, E4), v, E3), v, E2), v, E1), v, 1f);
             float h = 1f + q;
-            float l = q - (h - 1f);
-            for (int k = 0; k < 7; k++) {
-                float p = h * h;
-                float e = Math.fma(h, h, -p) + 2f * h * l;
-                h = p + e;
-                l = e - (h - p);
-            }
             t[i] = h;
+            lo[i] = q - (h - 1f);
+        }
+        squareTwice(t, lo, m);
+        squareTwice(t, lo, m);
+        squareTwice(t, lo, m);
+        for (int i = 0; i < m; i++) {
+            float h = t[i];
+            float p = h * h;
+            t[i] = p + Math.fma(h + h, lo[i], Math.fma(h, h, -p));
+        }
+    }
+
+    /** (h + l) := (h + l)^4 in double-float arithmetic, element-wise. */
+    private static void squareTwice(float[] hs, float[] ls, int m) {
+        for (int i = 0; i < m; i++) {
+            float h = hs[i], l = ls[i];
+            float p = h * h;
+            float e = Math.fma(h + h, l, Math.fma(h, h, -p));
+            h = p + e;
+            l = e - (h - p);
+            p = h * h;
+            e = Math.fma(h + h, l, Math.fma(h, h, -p));
+            h = p + e;
+            hs[i] = h;
+            ls[i] = e - (h - p);
         }
     }
 
@@ -886,26 +947,27 @@ public final class Kernels {
             FloatBuffer xb = floats(x), yb = floats(y);
             int xo = off(x), yo = off(y);
             parallel(rows, chunks(rows, Math.max(1, PARALLEL_MIN / n)), (from, to, c) -> {
-                float[] t = n <= TILE ? FTILES.get()[0] : new float[n];
+                float[][] tiles = ftiles(rpt * n);
+                float[] t = tiles[0], lo = tiles[1];
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
                     int m = nr * n;
                     xb.get(xo + r0 * n, t, 0, m);
                     for (int r = 0; r < nr; r++) {
-                        int base = r * n;
+                        int base = r * n, end = base + n;
                         float mx = Float.NEGATIVE_INFINITY;
-                        for (int j = base; j < base + n; j++) {
+                        for (int j = base; j < end; j++) {
                             mx = Math.max(mx, t[j]);
                         }
-                        for (int j = base; j < base + n; j++) {
+                        for (int j = base; j < end; j++) {
                             t[j] -= mx;
                         }
                     }
-                    expNonPositiveTile(t, m);
+                    expNonPositiveTile(t, lo, m);
                     for (int r = 0; r < nr; r++) {
-                        int base = r * n;
+                        int base = r * n, end = base + n;
                         float inv = 1f / sumF(t, base, n);
-                        for (int j = base; j < base + n; j++) {
+                        for (int j = base; j < end; j++) {
                             t[j] *= inv;
                         }
                     }

@@ -78,7 +78,7 @@ class KernelPathTest {
     @Test
     void layerNormKernelMatchesComposedOps() {
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (long[] shape : new long[][] {{2, 3, 6}, {8, 49, 128}}) {
+            for (long[] shape : new long[][] {{2, 3, 6}, {12, 49, 128}}) {
                 for (boolean affine : new boolean[] {true, false}) {
                     INDArray x = view(dt, 4, 13, 5, shape).addi(0.7);
                     INDArray g = view(dt, 5, 3, 0, shape);
@@ -89,7 +89,7 @@ class KernelPathTest {
                     Close.assertClose(what + " forward", ref.y(), fast.y(), tol);
                     Close.assertClose(what + " backward", ref.dx(), fast.dx(), tol);
                     if (affine) {
-                        // Column sums over up to 392 rows: scale the tolerance by the magnitude.
+                        // Column sums over up to 588 rows: scale the tolerance by the magnitude.
                         Close.assertClose(what + " param grads", ref.grads(), fast.grads(), dt == DataType.FLOAT ? 1e-4 : 1e-10);
                     }
                 }
