@@ -542,23 +542,7 @@ public final class Kernels {
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
                     xb.get(xo + r0 * dim, t, 0, nr * dim);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * dim, end = base + dim;
-                        float mu = sumF(t, base, dim) / dim;
-                        float var = sumSqDevF(t, base, dim, mu) / dim;
-                        float inv = (float) (1.0 / Math.sqrt((double) var + epsF));
-                        ms[r] = mu;
-                        rs[r] = inv;
-                        if (g == null) {
-                            for (int j = base; j < end; j++) {
-                                t[j] = (t[j] - mu) * inv;
-                            }
-                        } else {
-                            for (int j = base; j < end; j++) {
-                                t[j] = Math.fma((t[j] - mu) * inv, gT[j], bT[j]);
-                            }
-                        }
-                    }
+                    layerNormTileF(t, gT, bT, g != null, nr, dim, epsF, ms, rs);
                     yb.put(yo + r0 * dim, t, 0, nr * dim);
                     mb.put(mo + r0, ms, 0, nr);
                     rb.put(ro + r0, rs, 0, nr);
@@ -575,23 +559,7 @@ public final class Kernels {
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
                     xb.get(xo + r0 * dim, t, 0, nr * dim);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * dim;
-                        double mu = sumD(t, base, dim) / dim;
-                        double var = sumSqDevD(t, base, dim, mu) / dim;
-                        double inv = 1.0 / Math.sqrt(var + eps);
-                        ms[r] = mu;
-                        rs[r] = inv;
-                        if (g == null) {
-                            for (int j = 0; j < dim; j++) {
-                                t[base + j] = (t[base + j] - mu) * inv;
-                            }
-                        } else {
-                            for (int j = 0; j < dim; j++) {
-                                t[base + j] = (t[base + j] - mu) * inv * g[j] + b[j];
-                            }
-                        }
-                    }
+                    layerNormTileD(t, g, b, nr, dim, eps, ms, rs);
                     yb.put(yo + r0 * dim, t, 0, nr * dim);
                     mb.put(mo + r0, ms, 0, nr);
                     rb.put(ro + r0, rs, 0, nr);
@@ -656,32 +624,7 @@ public final class Kernels {
                     gb.get(go + r0 * dim, gt, 0, m);
                     mb.get(mo + r0, ms, 0, nr);
                     rb.get(ro + r0, rs, 0, nr);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * dim, end = base + dim;
-                        float mu = ms[r], inv = rs[r];
-                        for (int j = base; j < end; j++) {
-                            xt[j] = (xt[j] - mu) * inv;          // xhat
-                        }
-                    }
-                    float[] gh = gt;
-                    if (affine) {
-                        for (int i = 0; i < m; i++) {
-                            float gv = gt[i];
-                            accGx[i] = Math.fma(gv, xt[i], accGx[i]);
-                            accG[i] += gv;
-                            ght[i] = gv * gT[i];
-                        }
-                        gh = ght;
-                    }
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * dim, end = base + dim;
-                        float inv = rs[r];
-                        float a = sumF(gh, base, dim) / dim;
-                        float bb = dotF(gh, xt, base, dim) / dim;
-                        for (int j = base; j < end; j++) {
-                            gt[j] = inv * (gh[j] - a - xt[j] * bb);
-                        }
-                    }
+                    layerNormBackwardTileF(xt, gt, ght, gT, accGx, accG, affine, nr, dim, ms, rs);
                     db.put(dxo + r0 * dim, gt, 0, m);
                     if (affine && (++pending == FLUSH_TILES || r0 + rpt >= to)) {
                         flushColumns(accGx, accG, rpt, dim, sums);
@@ -707,28 +650,7 @@ public final class Kernels {
                     gb.get(go + r0 * dim, gt, 0, nr * dim);
                     mb.get(mo + r0, ms, 0, nr);
                     rb.get(ro + r0, rs, 0, nr);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * dim;
-                        double mu = ms[r], inv = rs[r];
-                        for (int j = 0; j < dim; j++) {
-                            xt[base + j] = (xt[base + j] - mu) * inv;
-                        }
-                        if (affine) {
-                            for (int j = 0; j < dim; j++) {
-                                double gv = gt[base + j];
-                                sums[j] += gv * xt[base + j];
-                                sums[dim + j] += gv;
-                                ght[base + j] = gv * gam[j];
-                            }
-                        } else {
-                            System.arraycopy(gt, base, ght, base, dim);
-                        }
-                        double a = sumD(ght, base, dim) / dim;
-                        double bb = dotD(ght, xt, base, dim) / dim;
-                        for (int j = 0; j < dim; j++) {
-                            gt[base + j] = inv * (ght[base + j] - a - xt[base + j] * bb);
-                        }
-                    }
+                    layerNormBackwardTileD(xt, gt, ght, gam, sums, affine, nr, dim, ms, rs);
                     db.put(dxo + r0 * dim, gt, 0, nr * dim);
                 }
             });
@@ -953,24 +875,7 @@ public final class Kernels {
                     int nr = Math.min(rpt, to - r0);
                     int m = nr * n;
                     xb.get(xo + r0 * n, t, 0, m);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * n, end = base + n;
-                        float mx = Float.NEGATIVE_INFINITY;
-                        for (int j = base; j < end; j++) {
-                            mx = Math.max(mx, t[j]);
-                        }
-                        for (int j = base; j < end; j++) {
-                            t[j] -= mx;
-                        }
-                    }
-                    expNonPositiveTile(t, lo, m);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * n, end = base + n;
-                        float inv = 1f / sumF(t, base, n);
-                        for (int j = base; j < end; j++) {
-                            t[j] *= inv;
-                        }
-                    }
+                    softmaxTileF(t, lo, nr, n, m);
                     yb.put(yo + r0 * n, t, 0, m);
                 }
             });
@@ -982,23 +887,7 @@ public final class Kernels {
                 for (int r0 = from; r0 < to; r0 += rpt) {
                     int nr = Math.min(rpt, to - r0);
                     xb.get(xo + r0 * n, t, 0, nr * n);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * n;
-                        double mx = Double.NEGATIVE_INFINITY;
-                        for (int j = base; j < base + n; j++) {
-                            mx = Math.max(mx, t[j]);
-                        }
-                        double s = 0;
-                        for (int j = base; j < base + n; j++) {
-                            double e = Math.exp(t[j] - mx);
-                            t[j] = e;
-                            s += e;
-                        }
-                        double inv = 1.0 / s;
-                        for (int j = base; j < base + n; j++) {
-                            t[j] *= inv;
-                        }
-                    }
+                    softmaxTileD(t, nr, n);
                     yb.put(yo + r0 * n, t, 0, nr * n);
                 }
             });
@@ -1031,13 +920,7 @@ public final class Kernels {
                     int nr = Math.min(rpt, to - r0);
                     pb.get(po + r0 * n, pt, 0, nr * n);
                     gb.get(go + r0 * n, gt, 0, nr * n);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * n;
-                        float s = dotF(pt, gt, base, n);
-                        for (int j = base; j < base + n; j++) {
-                            gt[j] = pt[j] * (gt[j] - s);
-                        }
-                    }
+                    softmaxBackwardTileF(pt, gt, nr, n);
                     db.put(dxo + r0 * n, gt, 0, nr * n);
                 }
             });
@@ -1053,16 +936,174 @@ public final class Kernels {
                     int nr = Math.min(rpt, to - r0);
                     pb.get(po + r0 * n, pt, 0, nr * n);
                     gb.get(go + r0 * n, gt, 0, nr * n);
-                    for (int r = 0; r < nr; r++) {
-                        int base = r * n;
-                        double s = dotD(pt, gt, base, n);
-                        for (int j = base; j < base + n; j++) {
-                            gt[j] = pt[j] * (gt[j] - s);
-                        }
-                    }
+                    softmaxBackwardTileD(pt, gt, nr, n);
                     db.put(dxo + r0 * n, gt, 0, nr * n);
                 }
             });
+        }
+    }
+
+    // Tile bodies (kept out of the lambdas so that C2 compiles them as hot methods).
+
+    /** LayerNorm forward of {@code nr} rows in a tile (separate method: C2 compiles it fully, not OSR). */
+    private static void layerNormTileF(float[] t, float[] gT, float[] bT, boolean affine, int nr, int dim,
+                                       float epsF, float[] ms, float[] rs) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * dim, end = base + dim;
+            float mu = sumF(t, base, dim) / dim;
+            float var = sumSqDevF(t, base, dim, mu) / dim;
+            float inv = (float) (1.0 / Math.sqrt((double) var + epsF));
+            ms[r] = mu;
+            rs[r] = inv;
+            if (!affine) {
+                for (int j = base; j < end; j++) {
+                    t[j] = (t[j] - mu) * inv;
+                }
+            } else {
+                for (int j = base; j < end; j++) {
+                    t[j] = Math.fma((t[j] - mu) * inv, gT[j], bT[j]);
+                }
+            }
+        }
+    }
+
+    private static void layerNormTileD(double[] t, double[] g, double[] b, int nr, int dim, double eps,
+                                       double[] ms, double[] rs) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * dim;
+            double mu = sumD(t, base, dim) / dim;
+            double var = sumSqDevD(t, base, dim, mu) / dim;
+            double inv = 1.0 / Math.sqrt(var + eps);
+            ms[r] = mu;
+            rs[r] = inv;
+            if (g == null) {
+                for (int j = 0; j < dim; j++) {
+                    t[base + j] = (t[base + j] - mu) * inv;
+                }
+            } else {
+                for (int j = 0; j < dim; j++) {
+                    t[base + j] = (t[base + j] - mu) * inv * g[j] + b[j];
+                }
+            }
+        }
+    }
+
+    /** LayerNorm backward of {@code nr} rows in a tile; dx replaces {@code gt}. */
+    private static void layerNormBackwardTileF(float[] xt, float[] gt, float[] ght, float[] gT, float[] accGx,
+                                               float[] accG, boolean affine, int nr, int dim, float[] ms, float[] rs) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * dim, end = base + dim;
+            float mu = ms[r], inv = rs[r];
+            for (int j = base; j < end; j++) {
+                xt[j] = (xt[j] - mu) * inv;          // xhat
+            }
+        }
+        float[] gh = gt;
+        if (affine) {
+            for (int i = 0, m = nr * dim; i < m; i++) {
+                float gv = gt[i];
+                accGx[i] = Math.fma(gv, xt[i], accGx[i]);
+                accG[i] += gv;
+                ght[i] = gv * gT[i];
+            }
+            gh = ght;
+        }
+        for (int r = 0; r < nr; r++) {
+            int base = r * dim, end = base + dim;
+            float inv = rs[r];
+            float a = sumF(gh, base, dim) / dim;
+            float bb = dotF(gh, xt, base, dim) / dim;
+            for (int j = base; j < end; j++) {
+                gt[j] = inv * (gh[j] - a - xt[j] * bb);
+            }
+        }
+    }
+
+    private static void layerNormBackwardTileD(double[] xt, double[] gt, double[] ght, double[] gam, double[] sums,
+                                               boolean affine, int nr, int dim, double[] ms, double[] rs) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * dim;
+            double mu = ms[r], inv = rs[r];
+            for (int j = 0; j < dim; j++) {
+                xt[base + j] = (xt[base + j] - mu) * inv;
+            }
+            if (affine) {
+                for (int j = 0; j < dim; j++) {
+                    double gv = gt[base + j];
+                    sums[j] += gv * xt[base + j];
+                    sums[dim + j] += gv;
+                    ght[base + j] = gv * gam[j];
+                }
+            } else {
+                System.arraycopy(gt, base, ght, base, dim);
+            }
+            double a = sumD(ght, base, dim) / dim;
+            double bb = dotD(ght, xt, base, dim) / dim;
+            for (int j = 0; j < dim; j++) {
+                gt[base + j] = inv * (ght[base + j] - a - xt[base + j] * bb);
+            }
+        }
+    }
+
+    /** Softmax of {@code nr} rows of length {@code n} in a tile, in place. */
+    private static void softmaxTileF(float[] t, float[] lo, int nr, int n, int m) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * n, end = base + n;
+            float mx = Float.NEGATIVE_INFINITY;
+            for (int j = base; j < end; j++) {
+                mx = Math.max(mx, t[j]);
+            }
+            for (int j = base; j < end; j++) {
+                t[j] -= mx;
+            }
+        }
+        expNonPositiveTile(t, lo, m);
+        for (int r = 0; r < nr; r++) {
+            int base = r * n, end = base + n;
+            float inv = 1f / sumF(t, base, n);
+            for (int j = base; j < end; j++) {
+                t[j] *= inv;
+            }
+        }
+    }
+
+    private static void softmaxTileD(double[] t, int nr, int n) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * n;
+            double mx = Double.NEGATIVE_INFINITY;
+            for (int j = base; j < base + n; j++) {
+                mx = Math.max(mx, t[j]);
+            }
+            double s = 0;
+            for (int j = base; j < base + n; j++) {
+                double e = Math.exp(t[j] - mx);
+                t[j] = e;
+                s += e;
+            }
+            double inv = 1.0 / s;
+            for (int j = base; j < base + n; j++) {
+                t[j] *= inv;
+            }
+        }
+    }
+
+    private static void softmaxBackwardTileF(float[] pt, float[] gt, int nr, int n) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * n;
+            float s = dotF(pt, gt, base, n);
+            for (int j = base; j < base + n; j++) {
+                gt[j] = pt[j] * (gt[j] - s);
+            }
+        }
+    }
+
+    private static void softmaxBackwardTileD(double[] pt, double[] gt, int nr, int n) {
+        for (int r = 0; r < nr; r++) {
+            int base = r * n;
+            double s = dotD(pt, gt, base, n);
+            for (int j = base; j < base + n; j++) {
+                gt[j] = pt[j] * (gt[j] - s);
+            }
         }
     }
 }
