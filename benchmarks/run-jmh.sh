@@ -4,6 +4,7 @@
 #   benchmarks/run-jmh.sh                                   # all benchmarks
 #   benchmarks/run-jmh.sh 'kernels.Gelu' -p path=kernel     # a subset
 #   JEPA4J_SKIP_BUILD=1 benchmarks/run-jmh.sh -rf csv -rff /tmp/jmh.csv
+#   JMH_JVM_ARGS=-Djepa4j.kernels.threads=1 benchmarks/run-jmh.sh 'kernels'   # single-threaded kernels
 # The environment is inherited by JMH's forked JVMs (jvmArgs cannot set it):
 #   OMP_WAIT_POLICY=PASSIVE  spinning OpenMP/OpenBLAS threads otherwise steal the cores,
 #   MALLOC_ARENA_MAX=2       glibc arenas otherwise grow the RSS by GBs.
@@ -17,4 +18,4 @@ fi
 cp_file="$root/benchmarks/target/benchmark-classpath.txt"
 [[ -f "$cp_file" ]] || { echo "missing $cp_file: build first" >&2; exit 1; }
 exec java -Xmx4g -cp "$root/benchmarks/target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main \
-  -jvmArgsAppend "-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=8G" "$@"
+  -jvmArgsAppend "-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=8G ${JMH_JVM_ARGS:-}" "$@"

@@ -143,7 +143,7 @@ class KernelsTest {
     @Test
     void softmaxRowsMatchesComposedOps() {
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (long[] shape : new long[][] {{7, 5}, {1400, 49}, {3, 1}}) {
+            for (long[] shape : new long[][] {{7, 5}, {1400, 49}, {3, 1}, {2, 3000}}) {
                 INDArray x = offsetView(dt, 4, 11, shape[0], shape[1]).muli(3);
                 INDArray p = Nd4j.create(dt, shape);
                 Kernels.softmaxRows(x, p);
@@ -171,8 +171,10 @@ class KernelsTest {
 
     @Test
     void layerNormKernelHandlesOffsetsAndAccumulatesParameterGradients() {
+        // The second size has rows longer than a kernel tile (2048 elements).
+        for (int[] size : new int[][] {{11, 6}, {3, 2500}})
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            int rows = 11, dim = 6;
+            int rows = size[0], dim = size[1];
             INDArray x = offsetView(dt, 6, 17, rows, dim).addi(1.5);
             INDArray gamma = offsetView(dt, 7, 3, 1, dim).reshape(dim);
             INDArray beta = offsetView(dt, 8, 5, 1, dim).reshape(dim);
@@ -181,12 +183,16 @@ class KernelsTest {
             INDArray rstd = Nd4j.create(dt, rows);
             Kernels.layerNormForward(x, gamma, beta, 1e-5, y, mean, rstd);
 
-            INDArray xm = x.dup().subiColumnVector(x.mean(1));
+            // Reference in double from the same inputs.
+            INDArray xd = x.castTo(DataType.DOUBLE);
+            INDArray gd = gamma.castTo(DataType.DOUBLE);
+            INDArray bd = beta.castTo(DataType.DOUBLE);
+            INDArray xm = xd.dup().subiColumnVector(xd.mean(1));
             INDArray rs = Transforms.sqrt(xm.mul(xm).mean(1).addi(1e-5), true).rdivi(1.0);
             INDArray xhat = xm.mulColumnVector(rs);
             double tol = dt == DataType.FLOAT ? 2e-6 : 1e-13;
-            Close.assertClose(dt + " y", xhat.mulRowVector(gamma).addRowVector(beta), y, tol);
-            Close.assertClose(dt + " mean", x.mean(1), mean, tol);
+            Close.assertClose(dt + " y", xhat.mulRowVector(gd).addRowVector(bd), y, tol);
+            Close.assertClose(dt + " mean", xd.mean(1), mean, tol);
             Close.assertClose(dt + " rstd", rs, rstd, tol);
 
             INDArray g = offsetView(dt, 9, 1, rows, dim);
@@ -194,12 +200,13 @@ class KernelsTest {
             INDArray dbeta = Nd4j.valueArrayOf(new long[] {dim}, -0.5, dt);
             INDArray dx = Nd4j.create(dt, rows, dim);
             Kernels.layerNormBackward(x, mean, rstd, gamma, g, dx, dgamma, dbeta);
-            INDArray gh = g.mulRowVector(gamma);
+            INDArray g64 = g.castTo(DataType.DOUBLE);
+            INDArray gh = g64.mulRowVector(gd);
             INDArray expDx = gh.subColumnVector(gh.mean(1))
                     .subi(xhat.mulColumnVector(gh.mul(xhat).mean(1))).muliColumnVector(rs);
             Close.assertClose(dt + " dx", expDx, dx, dt == DataType.FLOAT ? 5e-6 : 1e-12);
-            Close.assertClose(dt + " dgamma", g.mul(xhat).sum(0).addi(0.25), dgamma, tol);
-            Close.assertClose(dt + " dbeta", g.sum(0).subi(0.5), dbeta, tol);
+            Close.assertClose(dt + " dgamma", g64.mul(xhat).sum(0).addi(0.25), dgamma, tol);
+            Close.assertClose(dt + " dbeta", g64.sum(0).subi(0.5), dbeta, tol);
         }
     }
 
