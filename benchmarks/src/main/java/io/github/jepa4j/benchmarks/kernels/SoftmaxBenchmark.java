@@ -24,12 +24,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * score buffer as the attention layer does it: "nd4j" is the attention layer's composed ops
  * (max, subtract, exp, sum, divide; backward mul, sum, subtract, mul), "kernel" is
  * {@link Kernels#softmaxRows} / {@link Kernels#softmaxRowsBackward}. Each call first restores the
- * input (a copy, the same in both paths) so repeated in-place calls see the same values.
+ * input (a copy, the same in both paths) so repeated in-place calls see the same values. The
+ * kernel's per-tile methods take several seconds of calls to reach C2's final code (the first
+ * second runs about 100x slower), hence the longer warm-up.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class SoftmaxBenchmark {
