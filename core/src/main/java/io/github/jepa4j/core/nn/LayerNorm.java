@@ -1,5 +1,6 @@
 package io.github.jepa4j.core.nn;
 
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,18 +13,26 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code x [..., dim]}. With {@code affine = false} there is no gamma/beta (the I-JEPA target
  * normalisation). Backward with {@code xhat} the normalised input and {@code gh = g * gamma}:
  * {@code dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat))}, {@code dgamma += sum_rows(g * xhat)},
- * {@code dbeta += sum_rows(g)}. Composed from primitive ND4J ops into scratch buffers (the fused
- * {@code layer_norm_bp} op was measured 15-25 ms on [3136,128]).
+ * {@code dbeta += sum_rows(g)}. {@code eps} is typically 1e-6 (I-JEPA) or 1e-5 (PyTorch default).
+ *
+ * <p>On the CPU backend with FLOAT/DOUBLE contiguous tensors each pass is one fused
+ * {@link Kernels} call (forward keeps per-row mean and rstd; backward recomputes {@code xhat} from
+ * the input). Otherwise (e.g. CUDA) it is composed from primitive ND4J ops into scratch buffers
+ * (the fused {@code layer_norm_bp} op was measured 15-25 ms on [3136,128]).
  */
 public final class LayerNorm implements Layer {
-    private static final int Y = 0, XHAT = 1, RSTD = 2, TMP = 3, ROWVEC = 4, DX = 5, COLVEC = 6;
+    private static final int Y = 0, XHAT = 1, RSTD = 2, TMP = 3, ROWVEC = 4, DX = 5, COLVEC = 6, MEAN = 7;
 
     private final int dim;
     private final double eps;
     private final Param gamma;
     private final Param beta;
-    private final Scratch scratch = new Scratch(7);
+    private final Scratch scratch = new Scratch(8);
+    /** The last forward's input as [rows, dim]. */
+    private INDArray x2;
+    /** xhat of the last forward, or null after a kernel forward (backward recomputes it). */
     private INDArray xhat;
+    private INDArray mean;
     private INDArray rstd;
     private long[] inShape;
 
@@ -64,12 +73,20 @@ public final class LayerNorm implements Layer {
             throw new IllegalArgumentException("LayerNorm expects input [..., " + dim + "], got " + Arrays.toString(x.shape()));
         }
         inShape = x.shape();
-        INDArray x2 = Layer.rows(x);
+        x2 = Layer.rows(x);
         long rows = x2.size(0);
         var dt = x.dataType();
-        xhat = scratch.get(XHAT, dt, rows, dim);
         rstd = scratch.get(RSTD, dt, rows);
-        INDArray mean = scratch.get(COLVEC, dt, rows);
+        mean = scratch.get(MEAN, dt, rows);
+        INDArray y = scratch.get(Y, dt, rows, dim);
+        INDArray g = gamma == null ? null : gamma.value();
+        INDArray b = beta == null ? null : beta.value();
+        if (Kernels.supports(x2, g, b, y, mean, rstd)) {
+            xhat = null;
+            Kernels.layerNormForward(x2, g, b, eps, y, mean, rstd);
+            return y.reshape('c', inShape);
+        }
+        xhat = scratch.get(XHAT, dt, rows, dim);
         x2.mean(mean, 1);
         xhat.assign(x2).subiColumnVector(mean);
         INDArray sq = scratch.get(TMP, dt, rows, dim);
@@ -78,7 +95,6 @@ public final class LayerNorm implements Layer {
         rstd.addi(eps);
         Transforms.sqrt(rstd, false).rdivi(1.0);
         xhat.muliColumnVector(rstd);
-        INDArray y = scratch.get(Y, dt, rows, dim);
         y.assign(xhat);
         if (gamma != null) {
             y.muliRowVector(gamma.value()).addiRowVector(beta.value());
@@ -88,12 +104,29 @@ public final class LayerNorm implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        if (xhat == null) {
+        if (x2 == null) {
             throw new IllegalStateException("backward before forward");
         }
         INDArray g = Layer.rows(gradOut);
         var dt = g.dataType();
         long rows = g.size(0);
+        if (g.length() != x2.length() || g.size(1) != dim) {
+            throw new IllegalArgumentException("LayerNorm gradient must have the input's shape "
+                    + Arrays.toString(inShape) + ", got " + Arrays.toString(gradOut.shape()));
+        }
+        INDArray dx = scratch.get(DX, dt, rows, dim);
+        INDArray gv = gamma == null ? null : gamma.value();
+        INDArray dg = gamma == null ? null : gamma.grad();
+        INDArray db = beta == null ? null : beta.grad();
+        if (Kernels.supports(x2, mean, rstd, gv, g, dx, dg, db)) {
+            Kernels.layerNormBackward(x2, mean, rstd, gv, g, dx, dg, db);
+            return dx.reshape('c', inShape);
+        }
+        if (xhat == null) {
+            // The forward ran the kernel; rebuild xhat for the composed path.
+            xhat = scratch.get(XHAT, dt, rows, dim);
+            xhat.assign(x2).subiColumnVector(mean).muliColumnVector(rstd);
+        }
         INDArray tmp = scratch.get(TMP, dt, rows, dim);
         if (gamma != null) {
             INDArray rowVec = scratch.get(ROWVEC, dt, dim);
@@ -103,7 +136,6 @@ public final class LayerNorm implements Layer {
             g.sum(rowVec, 0);
             beta.grad().addi(rowVec);
         }
-        INDArray dx = scratch.get(DX, dt, rows, dim);
         dx.assign(g);
         if (gamma != null) {
             dx.muliRowVector(gamma.value());

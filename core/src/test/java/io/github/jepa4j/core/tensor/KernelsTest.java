@@ -1,0 +1,242 @@
+package io.github.jepa4j.core.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jepa4j.core.testing.Close;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Special-function accuracy, direct kernel calls on views, softmax, and input validation. */
+class KernelsTest {
+
+    private static void assertRel(String what, double expected, double actual, double rel) {
+        double err = Math.abs(actual - expected) / Math.max(Math.abs(expected), Double.MIN_NORMAL);
+        assertTrue(err <= rel, what + ": got " + actual + ", expected " + expected + " (relative error " + err + ")");
+    }
+
+    @Test
+    void erfMatchesHighPrecisionValues() {
+        double[][] cases = {
+            {0.5, 0.5204998778130465}, {1, 0.8427007929497149}, {2, 0.9953222650189527},
+            {-3, -0.9999779095030014}, {1e-3, 0.0011283787909692363}, {1.9999, 0.99532019790702939169},
+            {2.0001, 0.99532433130419666017}, {0.1, 0.1124629160182848984}, {3.7, 0.99999983284894209085},
+            {5.5, 0.99999999999999264215}, {-0.75, -0.7111556336535151316}, {1e-10, 1.128379167095512615e-10},
+            {0, 0}, {7, 1}, {-40, -1},
+        };
+        for (double[] c : cases) {
+            assertRel("erf(" + c[0] + ")", c[1], Kernels.erf(c[0]), 2e-15);
+        }
+        double[][] comp = {
+            {3, 2.2090496998585441373e-05}, {5, 1.5374597944280348502e-12}, {10, 2.088487583762544757e-45},
+            {-1, 1.8427007929497148693}, {0.3, 0.67137324054087258381}, {2.5, 0.00040695201744495893956},
+            {20, 5.3958656116079009289e-176},
+        };
+        for (double[] c : comp) {
+            assertRel("erfc(" + c[0] + ")", c[1], Kernels.erfc(c[0]), 5e-15);
+        }
+        assertEquals(0.0, Kernels.erfc(40), 0.0);
+        assertTrue(Double.isNaN(Kernels.erf(Double.NaN)));
+        assertRel("Phi(-5)", 2.866515718791939e-07, Kernels.normalCdf(-5), 5e-15);
+    }
+
+    @Test
+    void floatApproximationsStayWithinAFewUlps() {
+        double worstCdf = 0;
+        double worstGrad = 0;
+        for (int i = -20000; i <= 20000; i++) {
+            float x = i * 5e-4f;
+            double cdf = Kernels.normalCdf(x);
+            double pdf = Math.exp(-0.5 * (double) x * x) / Math.sqrt(2 * Math.PI);
+            worstCdf = Math.max(worstCdf, Math.abs(Kernels.cdfMinusHalfFloat(x) - (cdf - 0.5)));
+            worstGrad = Math.max(worstGrad, Math.abs(Kernels.geluGradMinusHalfFloat(x) - (cdf + x * pdf - 0.5)));
+        }
+        assertTrue(worstCdf < 2.5e-7, "Phi(x) - 1/2 absolute error " + worstCdf);
+        assertTrue(worstGrad < 2.5e-7, "GELU'(x) - 1/2 absolute error " + worstGrad);
+        // Relative accuracy near 0 (GELU of small inputs).
+        for (float x : new float[] {1e-6f, -3e-4f, 0.01f}) {
+            double exact = Kernels.normalCdf(x) - 0.5;
+            assertRel("Phi(" + x + ") - 1/2", exact, Kernels.cdfMinusHalfFloat(x), 3e-7);
+        }
+        double worstExp = 0;
+        for (int i = 0; i <= 87000; i++) {
+            float t = -i * 1e-3f;
+            double rel = Math.abs(Kernels.expNonPositiveFloat(t) - Math.exp(t)) / Math.exp(t);
+            worstExp = Math.max(worstExp, rel / (1 + Math.abs(t)));
+        }
+        assertTrue(worstExp < 2e-7, "exp relative error / (1 + |t|) " + worstExp);
+        assertEquals(1.0f, Kernels.expNonPositiveFloat(0f));
+    }
+
+    /** A c-order [rows, cols] view starting {@code lead} elements into a bigger random buffer. */
+    private static INDArray offsetView(DataType dt, long seed, long lead, long rows, long cols) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray buf = Nd4j.randn(dt, lead + rows * cols + 7).muli(2);
+        return buf.get(NDArrayIndex.interval(lead, lead + rows * cols)).reshape('c', rows, cols);
+    }
+
+    @Test
+    void geluKernelWritesOnlyItsViewAndMatchesScalarReference() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = offsetView(dt, 1, 13, 5, 9);
+            INDArray outBuf = Nd4j.valueArrayOf(new long[] {60}, -7.0, dt);
+            INDArray y = outBuf.get(NDArrayIndex.interval(5, 50)).reshape('c', 5, 9);
+            INDArray g = offsetView(dt, 2, 3, 5, 9);
+            Kernels.geluForward(x, y);
+            double[] xs = x.dup().data().asDouble();
+            double[] gs = g.dup().data().asDouble();
+            double[] ys = y.dup().data().asDouble();
+            double tol = dt == DataType.FLOAT ? 3e-7 : 1e-14;
+            for (int i = 0; i < xs.length; i++) {
+                Close.assertClose(dt + " gelu(" + xs[i] + ")", xs[i] * Kernels.normalCdf(xs[i]), ys[i], tol);
+            }
+            assertEquals(-7.0, outBuf.getDouble(4), 0.0);
+            assertEquals(-7.0, outBuf.getDouble(50), 0.0);
+
+            INDArray dx = Nd4j.create(dt, 5, 9);
+            Kernels.geluBackward(x, g, dx);
+            double[] ds = dx.dup().data().asDouble();
+            for (int i = 0; i < xs.length; i++) {
+                double v = xs[i];
+                double d = Kernels.normalCdf(v) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+                Close.assertClose(dt + " gelu'(" + v + ")", gs[i] * d, ds[i], tol * (1 + Math.abs(gs[i])));
+            }
+        }
+    }
+
+    @Test
+    void geluKernelSplitsLargeTensorsAcrossThreadsConsistently() {
+        INDArray x = offsetView(DataType.FLOAT, 3, 1, 300, 257);   // > 2 * PARALLEL_MIN elements
+        INDArray y = Nd4j.create(DataType.FLOAT, 300, 257);
+        Kernels.geluForward(x, y);
+        INDArray yInPlace = x.dup();
+        Kernels.geluForward(yInPlace, yInPlace);
+        Close.assertClose("in place == out of place", y, yInPlace, 0.0);
+        // Reference: the same kernel element by element (no threads, no tiles).
+        float[] xs = x.dup().data().asFloat();
+        float[] ys = y.dup().data().asFloat();
+        for (int i = 0; i < xs.length; i += 97) {
+            float expected = xs[i] * (0.5f + Kernels.cdfMinusHalfFloat(xs[i]));
+            assertEquals(expected, ys[i], 0f, "element " + i);
+        }
+    }
+
+    /** The composed-ops softmax the attention layer uses, as the reference. */
+    private static INDArray softmaxNd4j(INDArray x) {
+        long n = x.size(1);
+        INDArray s = x.dup();
+        INDArray rowMax = Nd4j.create(x.dataType(), x.size(0));
+        Nd4j.exec(new Max(s, rowMax, 1));
+        s.subiColumnVector(rowMax);
+        Transforms.exp(s, false);
+        s.diviColumnVector(s.sum(1));
+        return s.reshape('c', x.size(0), n);
+    }
+
+    @Test
+    void softmaxRowsMatchesComposedOps() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (long[] shape : new long[][] {{7, 5}, {1400, 49}, {3, 1}, {2, 3000}}) {
+                INDArray x = offsetView(dt, 4, 11, shape[0], shape[1]).muli(3);
+                INDArray p = Nd4j.create(dt, shape);
+                Kernels.softmaxRows(x, p);
+                double tol = dt == DataType.FLOAT ? 2e-6 : 1e-13;
+                Close.assertClose(dt + " softmax " + shape[0] + "x" + shape[1], softmaxNd4j(x), p, tol);
+
+                INDArray g = offsetView(dt, 5, 2, shape[0], shape[1]);
+                INDArray dx = Nd4j.create(dt, shape);
+                Kernels.softmaxRowsBackward(p, g, dx);
+                // Reference in double from the same inputs (FLOAT rounding of g - sum(g p) is the limit).
+                INDArray pd = p.castTo(DataType.DOUBLE);
+                INDArray gd = g.castTo(DataType.DOUBLE);
+                INDArray expected = gd.dup().subiColumnVector(pd.mul(gd).sum(1)).muli(pd);
+                Close.assertClose(dt + " softmax backward", expected, dx, dt == DataType.FLOAT ? 1e-6 : 1e-13);
+            }
+        }
+        // Extreme logits: no overflow, far entries become (almost) zero.
+        INDArray x = Nd4j.createFromArray(new float[][] {{1000f, 0f, -1000f}, {-1e30f, -1e30f, -1e30f}});
+        INDArray p = Nd4j.create(DataType.FLOAT, 2, 3);
+        Kernels.softmaxRows(x, p);
+        assertEquals(1f, p.getFloat(0, 0), 1e-7f);
+        assertTrue(p.getFloat(0, 1) < 1e-30f);
+        assertEquals(1f / 3, p.getFloat(1, 2), 1e-7f);
+    }
+
+    @Test
+    void layerNormKernelHandlesOffsetsAndAccumulatesParameterGradients() {
+        // The second size has rows longer than a kernel tile (2048 elements).
+        for (int[] size : new int[][] {{11, 6}, {3, 2500}})
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            int rows = size[0], dim = size[1];
+            INDArray x = offsetView(dt, 6, 17, rows, dim).addi(1.5);
+            INDArray gamma = offsetView(dt, 7, 3, 1, dim).reshape(dim);
+            INDArray beta = offsetView(dt, 8, 5, 1, dim).reshape(dim);
+            INDArray y = Nd4j.create(dt, rows, dim);
+            INDArray mean = Nd4j.create(dt, rows);
+            INDArray rstd = Nd4j.create(dt, rows);
+            Kernels.layerNormForward(x, gamma, beta, 1e-5, y, mean, rstd);
+
+            // Reference in double from the same inputs.
+            INDArray xd = x.castTo(DataType.DOUBLE);
+            INDArray gd = gamma.castTo(DataType.DOUBLE);
+            INDArray bd = beta.castTo(DataType.DOUBLE);
+            INDArray xm = xd.dup().subiColumnVector(xd.mean(1));
+            INDArray rs = Transforms.sqrt(xm.mul(xm).mean(1).addi(1e-5), true).rdivi(1.0);
+            INDArray xhat = xm.mulColumnVector(rs);
+            double tol = dt == DataType.FLOAT ? 2e-6 : 1e-13;
+            Close.assertClose(dt + " y", xhat.mulRowVector(gd).addRowVector(bd), y, tol);
+            Close.assertClose(dt + " mean", xd.mean(1), mean, tol);
+            Close.assertClose(dt + " rstd", rs, rstd, tol);
+
+            INDArray g = offsetView(dt, 9, 1, rows, dim);
+            INDArray dgamma = Nd4j.valueArrayOf(new long[] {dim}, 0.25, dt);
+            INDArray dbeta = Nd4j.valueArrayOf(new long[] {dim}, -0.5, dt);
+            INDArray dx = Nd4j.create(dt, rows, dim);
+            Kernels.layerNormBackward(x, mean, rstd, gamma, g, dx, dgamma, dbeta);
+            INDArray g64 = g.castTo(DataType.DOUBLE);
+            INDArray gh = g64.mulRowVector(gd);
+            INDArray expDx = gh.subColumnVector(gh.mean(1))
+                    .subi(xhat.mulColumnVector(gh.mul(xhat).mean(1))).muliColumnVector(rs);
+            Close.assertClose(dt + " dx", expDx, dx, dt == DataType.FLOAT ? 5e-6 : 1e-12);
+            Close.assertClose(dt + " dgamma", g64.mul(xhat).sum(0).addi(0.25), dgamma, tol);
+            Close.assertClose(dt + " dbeta", g64.sum(0).subi(0.5), dbeta, tol);
+        }
+    }
+
+    @Test
+    void rejectsUnsupportedInputs() {
+        INDArray ints = Nd4j.create(DataType.INT, 4, 4);
+        assertFalse(Kernels.supports(ints));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.geluForward(ints, ints));
+        assertTrue(e.getMessage().contains("INT"), e.getMessage());
+
+        INDArray f = Nd4j.rand(DataType.FLOAT, 4, 6);
+        INDArray cols = f.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
+        assertFalse(Kernels.supports(cols));
+        e = assertThrows(IllegalArgumentException.class, () -> Kernels.geluForward(cols, Nd4j.create(DataType.FLOAT, 4, 2)));
+        assertTrue(e.getMessage().contains("contiguous"), e.getMessage());
+        assertFalse(Kernels.supports(f.transpose()));
+
+        INDArray d = Nd4j.rand(DataType.DOUBLE, 4, 6);
+        assertFalse(Kernels.supports(f, d));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.geluForward(f, d));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.geluForward(f, Nd4j.create(DataType.FLOAT, 5)));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.layerNormForward(f, null, null, 1e-5,
+                Nd4j.create(DataType.FLOAT, 4, 6), Nd4j.create(DataType.FLOAT, 3), Nd4j.create(DataType.FLOAT, 4)));
+
+        assertTrue(Kernels.supports(f, null, f.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all())));
+        Kernels.setEnabled(false);
+        try {
+            assertFalse(Kernels.supports(f));
+        } finally {
+            Kernels.setEnabled(true);
+        }
+    }
+}
