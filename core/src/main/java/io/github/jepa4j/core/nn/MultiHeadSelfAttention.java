@@ -1,6 +1,7 @@
 package io.github.jepa4j.core.nn;
 
 import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -126,6 +127,10 @@ public final class MultiHeadSelfAttention implements Layer {
     private static void softmaxLastDim(INDArray s, INDArray rowVec) {
         long n = s.size(s.rank() - 1);
         INDArray s2 = s.reshape('c', s.length() / n, n);
+        if (Kernels.supports(s2)) {
+            Kernels.softmaxRows(s2, s2);
+            return;
+        }
         Nd4j.exec(new Max(s2, rowVec, 1));
         s2.subiColumnVector(rowVec);
         Transforms.exp(s2, false);
@@ -164,11 +169,15 @@ public final class MultiHeadSelfAttention implements Layer {
         // Softmax backward in place in dP: dS = P * (dP - sum(dP * P)).
         INDArray p2 = probs.reshape('c', bh * n, n);
         INDArray dP2 = dP.reshape('c', bh * n, n);
-        INDArray tmp = scratch.get(TMP, dt, bh * n, n);
-        INDArray rowVec = scratch.get(ROWVEC, dt, bh * n);
-        p2.mul(dP2, tmp);
-        tmp.sum(rowVec, 1);
-        dP2.subiColumnVector(rowVec).muli(p2);
+        if (Kernels.supports(p2, dP2)) {
+            Kernels.softmaxRowsBackward(p2, dP2, dP2);
+        } else {
+            INDArray tmp = scratch.get(TMP, dt, bh * n, n);
+            INDArray rowVec = scratch.get(ROWVEC, dt, bh * n);
+            p2.mul(dP2, tmp);
+            tmp.sum(rowVec, 1);
+            dP2.subiColumnVector(rowVec).muli(p2);
+        }
 
         // The 1/sqrt(hd) of the scores is folded into the GEMMs' alpha.
         Gemm.bmm(dP, k, dq, false, false, scale, 0.0);
