@@ -99,12 +99,49 @@ class CliEndToEndTest {
     }
 
     @Test
+    void trainsOnAnImageFolder(@TempDir Path tmp) throws Exception {
+        // Two classes of 36x40 PNGs: horizontal vs vertical stripes of random phase and colour.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        for (String cls : List.of("horizontal", "vertical")) {
+            Path dir = Files.createDirectories(tmp.resolve("images").resolve(cls));
+            for (int i = 0; i < 40; i++) {
+                org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(36, 40,
+                        org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+                var idx = m.<org.bytedeco.javacpp.indexer.UByteIndexer>createIndexer();
+                int phase = rng.nextInt(8);
+                int colour = 100 + rng.nextInt(155);
+                for (int y = 0; y < 36; y++) {
+                    for (int x = 0; x < 40; x++) {
+                        int t = cls.equals("horizontal") ? y : x;
+                        int v = ((t + phase) / 4) % 2 == 0 ? colour : 20;
+                        for (int c = 0; c < 3; c++) {
+                            idx.put(y, x, c, v);
+                        }
+                    }
+                }
+                idx.release();
+                org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(dir.resolve(i + ".png").toString(), m);
+                m.close();
+            }
+        }
+        Path out = tmp.resolve("run");
+        assertEquals(0, Jepa4j.execute("train", "--data", tmp.resolve("images").toString(), "--out", out.toString(),
+                "--batch", "16", "--epochs", "2", "--max-steps", "6", "--eval-train", "80", "--eval-test", "80", "--workers", "1"));
+        JsonNode s = summary(out);
+        assertEquals(6, s.get("steps").asInt());
+        assertTrue(s.get("dataset").asText().contains("images"), s.toString());
+        assertTrue(s.get("linear_probe_acc").asDouble() > 0.5, "stripes are linearly separable from frozen features: " + s);
+    }
+
+    @Test
     void badInputNamesTheProblem(@TempDir Path tmp) {
         assertError("unknown method 'nope'", "train", "--method", "nope", "--out", tmp.resolve("x").toString());
         assertError("/nonexistent/fmnist", "train", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fmnist",
                 "--out", tmp.resolve("y").toString());
         assertError("unknown dataset 'mnistt'", "train", "--data", "mnistt", "--out", tmp.resolve("z").toString());
         assertError("patch size 16 does not divide the image 28x28", "train", "--model", "tiny", "--out", tmp.resolve("w").toString());
+        assertError("valid: [ijepa, vicreg, sigreg, barlow, ema]", "train", "--method", "simclr", "--out", tmp.resolve("v").toString());
+        assertError("no checkpoint to resume", "train", "--resume", "--out", tmp.resolve("none").toString());
     }
 
     private static void assertError(String expected, String... args) {

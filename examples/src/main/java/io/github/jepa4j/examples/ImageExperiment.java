@@ -12,6 +12,7 @@ import io.github.jepa4j.image.train.TwoViewLoaderSource;
 import io.github.jepa4j.regularizers.anticollapse.AntiCollapseRegistry;
 import io.github.jepa4j.image.data.FashionMnist;
 import io.github.jepa4j.image.data.ImageDataset;
+import io.github.jepa4j.image.data.ImageFolderDataset;
 import io.github.jepa4j.image.data.ShapesDataset;
 import io.github.jepa4j.image.data.Split;
 import io.github.jepa4j.image.mask.Masker;
@@ -29,6 +30,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class ImageExperiment {
     private ImageExperiment() {}
 
+    /** Image-folder datasets are resized (shorter side) and centre-cropped to this size. */
+    static final int FOLDER_SIZE = 32;
     static final double SHAPES_MEAN = 0.103;
     static final double SHAPES_STD = 0.259;
 
@@ -47,7 +50,10 @@ public final class ImageExperiment {
                     throw new IllegalArgumentException("unknown dataset '" + c.data() + "': not one of " + DATASETS
                             + " and not a directory");
                 }
-                throw new IllegalArgumentException("image-folder datasets (" + dir + ") are not supported yet; use one of " + DATASETS);
+                // DIR/train and DIR/test when present (one subfolder per class in each), else DIR for both.
+                Path sub = dir.resolve(split == Split.TRAIN ? "train" : "test");
+                Path root = Files.isDirectory(sub) ? sub : dir;
+                yield ImageFolderDataset.builder(root).channels(3).imageSize(FOLDER_SIZE, FOLDER_SIZE).build();
             }
         };
     }
@@ -83,12 +89,17 @@ public final class ImageExperiment {
         JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
         JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());
         // Datasets deliver normalised images; colour jitter un-normalises with the dataset's statistics.
-        double[] ms = c.data().equals("shapes") ? new double[] {SHAPES_MEAN, SHAPES_STD}
-                : new double[] {FashionMnist.DEFAULT_MEAN, FashionMnist.DEFAULT_STD};
         double[] mean = new double[train.channels()];
         double[] std = new double[train.channels()];
-        java.util.Arrays.fill(mean, ms[0]);
-        java.util.Arrays.fill(std, ms[1]);
+        if (train instanceof ImageFolderDataset f) {
+            mean = f.mean();
+            std = f.std();
+        } else {
+            double[] ms = c.data().equals("shapes") ? new double[] {SHAPES_MEAN, SHAPES_STD}
+                    : new double[] {FashionMnist.DEFAULT_MEAN, FashionMnist.DEFAULT_STD};
+            java.util.Arrays.fill(mean, ms[0]);
+            java.util.Arrays.fill(std, ms[1]);
+        }
         var views = Augmenter.standardViews(train.height(), train.width(), mean, std);
         return new Setup<>(t, () -> new TwoViewLoaderSource(train, views, c.batch(), c.workers(), c.seed()),
                 t.evalEncoder(), t.encoderSize());
