@@ -16,13 +16,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Linear implements Layer {
     private static final int OUT = 0;
     private static final int GRAD_IN = 1;
-    private static final int BIAS_SUM = 2;
 
     private final int in;
     private final int out;
     private final Param weight;
     private final Param bias;
-    private final Scratch scratch = new Scratch(3);
+    private final Scratch scratch = new Scratch(2);
     private INDArray x2d;
     private long[] inShape;
 
@@ -86,9 +85,7 @@ public final class Linear implements Layer {
         }
         Gemm.mm(g, x2d, weight.grad(), true, false, 1.0, 1.0);
         if (bias != null) {
-            INDArray colSum = scratch.get(BIAS_SUM, g.dataType(), out);
-            g.sum(colSum, 0);
-            bias.grad().addi(colSum);
+            Gemm.addColumnSums(g, bias.grad());
         }
         INDArray dx = scratch.get(GRAD_IN, g.dataType(), g.size(0), in);
         Gemm.mm(g, weight.value(), dx, false, false);

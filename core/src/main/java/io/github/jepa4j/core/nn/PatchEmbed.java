@@ -181,9 +181,7 @@ public final class PatchEmbed implements Layer {
         INDArray g = Layer.rows(gradOut);
         var dt = g.dataType();
         Gemm.mm(g, cols, weightMatrix(weight.grad()), true, false, 1.0, 1.0);
-        INDArray colSum = scratch.get(BIAS_SUM, dt, dim);
-        g.sum(colSum, 0);
-        bias.grad().addi(colSum);
+        Gemm.addColumnSums(g, bias.grad());
         if (!inputGradient) {
             return null;
         }
