@@ -7,7 +7,11 @@ import io.github.jepa4j.core.task.MaskedBatch;
 import io.github.jepa4j.core.task.MaskedJepaConfig;
 import io.github.jepa4j.core.task.MaskedJepaTask;
 import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.train.BatchSource;
 import io.github.jepa4j.core.train.StepContext;
+import io.github.jepa4j.core.train.StepEvent;
+import io.github.jepa4j.core.train.Trainer;
+import io.github.jepa4j.core.train.TrainingListener;
 import io.github.jepa4j.image.mask.MaskSet;
 import io.github.jepa4j.image.mask.MultiBlockMaskCollator;
 import java.util.ArrayList;
@@ -80,20 +84,34 @@ public final class StepBenchmark {
                 batch, median, sorted[steps / 10], sorted[steps * 9 / 10], batch / (median / 1e3), meanFlops / 1e9, gflops, sgemm,
                 100 * gflops / sgemm);
         if (rssSteps > 0) {
-            // Native memory over a longer run: RSS must stay flat once buffers are warm.
+            // Memory over a longer run through the real Trainer (per-step workspace): RSS must stay flat
+            // once buffers are warm. Java heap committed is shown apart, as it is part of RSS.
             System.out.println();
-            System.out.println("| steps | RSS MB |");
-            System.out.println("|---|---|");
-            for (int s = 0; s < rssSteps; s++) {
-                MaskedBatch b = batches.get(s % batches.size());
-                StepContext ctx = new StepContext(s, rssSteps, 100, 0);
-                task.trainable().zeroGrads();
-                task.forwardBackward(b, ctx);
-                adam.step(1e-4, 0.04);
-                task.afterUpdate(ctx);
-                if ((s + 1) % Math.max(1, rssSteps / 10) == 0) {
-                    System.out.printf(Locale.ROOT, "| %d | %.0f |%n", s + 1, rssMb());
+            System.out.println("| steps | RSS MB | Java heap committed MB | native (RSS - heap) MB |");
+            System.out.println("|---|---|---|---|");
+            BatchSource<MaskedBatch> source = new BatchSource<>() {
+                @Override
+                public MaskedBatch next(long step) {
+                    return batches.get((int) (step % batches.size()));
                 }
+
+                @Override
+                public long stepsPerEpoch() {
+                    return batches.size();
+                }
+            };
+            int every = Math.max(1, rssSteps / 10);
+            try (Trainer<MaskedBatch> t = Trainer.builder(task, source).totalSteps(rssSteps).listener(new TrainingListener() {
+                @Override
+                public void onStepEnd(StepEvent e) {
+                    if ((e.step() + 1) % every == 0) {
+                        double rss = rssMb();
+                        double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
+                        System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.0f |%n", e.step() + 1, rss, heap, rss - heap);
+                    }
+                }
+            }).build()) {
+                t.fit();
             }
         }
         System.out.println();
