@@ -134,6 +134,23 @@ class CliEndToEndTest {
     }
 
     @Test
+    void configFileIsParsedOnceAndFlagsOverrideIt(@TempDir Path tmp) throws Exception {
+        Path yaml = tmp.resolve("run.yaml");
+        Files.writeString(yaml, "# a jepa4j run\nepochs: 0\nevalTrain: 200\nevalTest: 100\nbatch: 32\nseed: 11\n");
+        Path out = tmp.resolve("cfg");
+        assertEquals(0, Jepa4j.execute("train", "--config", yaml.toString(), "--seed", "12", "--out", out.toString()));
+        JsonNode resolved = JSON.readTree(out.resolve("config.json").toFile());
+        assertEquals(0, resolved.get("epochs").asInt());
+        assertEquals(32, resolved.get("batch").asInt());
+        assertEquals(12, resolved.get("seed").asInt(), "flags override the file");
+        assertEquals(200, resolved.get("evalTrain").asInt());
+        assertEquals(0, summary(out).get("steps").asInt());
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "epochz: 3\n");
+        assertError("unknown setting 'epochz'", "train", "--config", bad.toString(), "--out", tmp.resolve("b").toString());
+    }
+
+    @Test
     void badInputNamesTheProblem(@TempDir Path tmp) {
         assertError("unknown method 'nope'", "train", "--method", "nope", "--out", tmp.resolve("x").toString());
         assertError("/nonexistent/fmnist", "train", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fmnist",
