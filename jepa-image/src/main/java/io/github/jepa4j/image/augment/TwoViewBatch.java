@@ -1,5 +1,6 @@
 package io.github.jepa4j.image.augment;
 
+import io.github.jepa4j.core.data.PrefetchRing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,16 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * release: the batcher refills them.
  */
 public final class TwoViewBatch implements AutoCloseable {
-    private final TwoViewBatcher batcher;
+    private final PrefetchRing.Lease<TwoViewBatcher.Slot> lease;
     private final TwoViewBatcher.Slot slot;
-    private final long number;
-    private final long waitNanos;
 
-    TwoViewBatch(TwoViewBatcher batcher, TwoViewBatcher.Slot slot, long number, long waitNanos) {
-        this.batcher = batcher;
-        this.slot = slot;
-        this.number = number;
-        this.waitNanos = waitNanos;
+    TwoViewBatch(PrefetchRing.Lease<TwoViewBatcher.Slot> lease) {
+        this.lease = lease;
+        this.slot = lease.slot();
     }
 
     /** First views {@code [n, C, H', W']} float32, c-order contiguous. */
@@ -48,7 +45,7 @@ public final class TwoViewBatch implements AutoCloseable {
 
     /** Position of this batch in the batcher's sequence: 0, 1, 2, ... across epochs. */
     public long number() {
-        return number;
+        return lease.number();
     }
 
     public int epoch() {
@@ -67,12 +64,12 @@ public final class TwoViewBatch implements AutoCloseable {
 
     /** How long {@link TwoViewBatcher#next()} waited for this batch ("data wait"). */
     public long waitNanos() {
-        return waitNanos;
+        return lease.waitNanos();
     }
 
     /** Returns the buffers to the batcher; idempotent. */
     public void release() {
-        batcher.release(slot, number);
+        lease.release();
     }
 
     @Override

@@ -1,18 +1,13 @@
 package io.github.jepa4j.image.augment;
 
+import io.github.jepa4j.core.data.PrefetchRing;
 import io.github.jepa4j.image.data.Batch;
 import io.github.jepa4j.image.data.BatchLoader;
 import io.github.jepa4j.image.data.ImageDataset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,11 +29,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * depends only on the seed and the batch position, never on thread count or timing, and a run
  * resumed at an epoch repeats an uninterrupted one.
  *
- * <p>Buffers and threads mirror BatchLoader: batch {@code g} uses buffer {@code g mod R}; workers
+ * <p>Buffers and threads are core's {@link PrefetchRing}, as for BatchLoader: batch {@code g} uses buffer {@code g mod R}; workers
  * claim batches in order, wait for the consumer to release that buffer, decode and augment in
  * parallel; batches are delivered in order; a worker exception is rethrown by {@link #next()} as
  * an {@link IllegalStateException} whose cause is the original; {@link #close()} joins the
- * workers. Each worker thread uses its own {@link Augmenter} from the factory.
+ * workers. Each worker thread uses its own {@link Augmenter} from the factory; it takes its
+ * batch's indices from the inner loader in the ring's claim step, so they are taken in order.
  *
  * <p>Defaults: 2 workers, 4 buffers, seed 0, shuffle, drop the last partial batch, unbounded
  * epochs.
@@ -46,16 +42,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class TwoViewBatcher implements Iterator<TwoViewBatch>, AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private enum State { EMPTY, FILLING, READY, IN_USE }
-
     /** One reusable buffer pair and the batch it currently holds. */
     static final class Slot {
         final INDArray view1;
         final INDArray view2;
         final int[] fullLabels;
         final int[] fullIndices;
-        long expected;
-        State state = State.EMPTY;
         INDArray view1View;
         INDArray view2View;
         int[] labels;
@@ -63,30 +55,67 @@ public final class TwoViewBatcher implements Iterator<TwoViewBatch>, AutoCloseab
         int epoch;
         int indexInEpoch;
         long stream;
-        Throwable error;
 
-        Slot(INDArray view1, INDArray view2, int batchSize, long first) {
+        Slot(INDArray view1, INDArray view2, int batchSize) {
             this.view1 = view1;
             this.view2 = view2;
             this.fullLabels = new int[batchSize];
             this.fullIndices = new int[batchSize];
-            this.expected = first;
         }
     }
 
-    /** What a worker takes from the inner loader for one batch. */
-    private static final class Claim {
-        final int[] indices;
-        final int[] labels;
-        long g;
+    /** One worker: what it takes from the inner loader for its current batch, and how it fills the views. */
+    private final class ViewWorker implements PrefetchRing.Worker<Slot> {
+        final int[] indices = new int[batchSize];
+        final int[] labels = new int[batchSize];
         int n;
         int epoch;
         int indexInEpoch;
         Throwable error;
 
-        Claim(int batchSize) {
-            indices = new int[batchSize];
-            labels = new int[batchSize];
+        /** Takes batch g's indices from the inner loader (the ring claims in order); false when closing. */
+        @Override
+        public boolean claim(long g) {
+            error = null;
+            try (Batch b = order.next()) {
+                n = b.size();
+                epoch = b.epoch();
+                indexInEpoch = b.indexInEpoch();
+                System.arraycopy(b.indices(), 0, indices, 0, n);
+                System.arraycopy(b.labels(), 0, labels, 0, n);
+            } catch (RuntimeException e) {
+                if (ring.isClosed()) {
+                    return false;
+                }
+                error = e;
+            }
+            return true;
+        }
+
+        @Override
+        public void fill(Slot s, long g) throws Throwable {
+            s.epoch = epoch;
+            s.indexInEpoch = indexInEpoch;
+            s.stream = (long) epoch * order.batchesPerEpoch() + indexInEpoch;
+            if (error != null) {
+                s.indices = new int[0];
+                s.labels = new int[0];
+                throw error;
+            }
+            if (n == batchSize) {
+                s.indices = s.fullIndices;
+                s.labels = s.fullLabels;
+                s.view1View = s.view1;
+                s.view2View = s.view2;
+            } else {
+                s.indices = new int[n];
+                s.labels = new int[n];
+                s.view1View = s.view1.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+                s.view2View = s.view2.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+            }
+            System.arraycopy(indices, 0, s.indices, 0, n);
+            System.arraycopy(labels, 0, s.labels, 0, n);
+            views.fill(s.indices, s.stream, s.view1View, s.view2View);
         }
     }
 
@@ -94,39 +123,31 @@ public final class TwoViewBatcher implements Iterator<TwoViewBatch>, AutoCloseab
     private final TwoViews views;
     private final BatchLoader order;
     private final int batchSize;
-    private final long totalBatches;
-    private final Slot[] slots;
-    private final List<Thread> workers = new ArrayList<>();
-    private final ReentrantLock claimLock = new ReentrantLock();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final AtomicLong failedAt = new AtomicLong(Long.MAX_VALUE);
-    private volatile boolean closed;
-    private long nextClaim; // guarded by claimLock
-    private long nextConsume;
-    private long lastWaitNanos;
-    private long totalWaitNanos;
+    private final PrefetchRing<Slot> ring;
 
     private TwoViewBatcher(Builder b) {
         dataset = b.dataset;
         batchSize = b.batchSize;
         views = new TwoViews(dataset, b.factory, b.seed);
-        slots = new Slot[b.buffers];
-        for (int i = 0; i < slots.length; i++) {
+        List<Slot> slots = new ArrayList<>();
+        for (int i = 0; i < b.buffers; i++) {
             long[] shape = {batchSize, views.channels(), views.viewHeight(), views.viewWidth()};
-            slots[i] = new Slot(Nd4j.create(DataType.FLOAT, shape), Nd4j.create(DataType.FLOAT, shape), batchSize, i);
+            slots.add(new Slot(Nd4j.create(DataType.FLOAT, shape), Nd4j.create(DataType.FLOAT, shape), batchSize));
         }
         // Started last, so a failure above leaves no thread behind.
         order = BatchLoader.builder(new IndexOnly(dataset), batchSize).workers(1).buffers(b.buffers).seed(b.seed)
                 .shuffle(b.shuffle).dropLast(b.dropLast).startEpoch(b.startEpoch).epochs(b.epochs).build();
-        totalBatches = b.epochs == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) b.epochs * order.batchesPerEpoch();
-        int id = IDS.incrementAndGet();
-        for (int i = 0; i < b.workers; i++) {
-            Thread t = new Thread(this::work, "jepa4j-two-view-" + id + "-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-        }
-        workers.forEach(Thread::start);
+        long totalBatches = b.epochs == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) b.epochs * order.batchesPerEpoch();
+        ring = PrefetchRing.builder("TwoViewBatcher", slots, ViewWorker::new)
+                .range(0, totalBatches)
+                .workers(b.workers)
+                .threadName("jepa4j-two-view-" + IDS.incrementAndGet())
+                .nouns("two-view batch", "batches", "two-view buffers", "TwoViewBatch")
+                .failure((s, g, cause) -> "TwoViewBatcher worker failed preparing batch " + s.indexInEpoch + " of epoch "
+                        + s.epoch + " from " + dataset.name() + ": " + cause)
+                .onClose(order::close) // wakes a worker blocked in order.next()
+                .build();
+        ring.start();
     }
 
     /** A builder for batches of {@code batchSize} images of {@code dataset}, augmented by {@code factory}'s Augmenters. */
@@ -153,124 +174,27 @@ public final class TwoViewBatcher implements Iterator<TwoViewBatch>, AutoCloseab
 
     /** Number of reusable buffer pairs R. */
     public int buffers() {
-        return slots.length;
+        return ring.size();
     }
 
     /** Consumer wait of the most recent {@link #next()}, in nanoseconds. */
-    public synchronized long lastWaitNanos() {
-        return lastWaitNanos;
+    public long lastWaitNanos() {
+        return ring.lastWaitNanos();
     }
 
     /** Sum of the consumer waits of all {@link #next()} calls, in nanoseconds. */
-    public synchronized long totalWaitNanos() {
-        return totalWaitNanos;
+    public long totalWaitNanos() {
+        return ring.totalWaitNanos();
     }
 
     /** The worker threads (for tests and diagnostics). */
     List<Thread> workers() {
-        return Collections.unmodifiableList(workers);
-    }
-
-    private void work() {
-        Claim c = new Claim(batchSize);
-        while (!closed) {
-            if (!claim(c)) {
-                return;
-            }
-            Slot s = slots[(int) (c.g % slots.length)];
-            lock.lock();
-            try {
-                while (!(s.expected == c.g && s.state == State.EMPTY)) {
-                    if (closed) {
-                        return;
-                    }
-                    changed.await();
-                }
-                s.state = State.FILLING;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            try {
-                fill(s, c);
-            } catch (Throwable t) {
-                s.error = t;
-                failedAt.accumulateAndGet(c.g, Math::min);
-            }
-            lock.lock();
-            try {
-                s.state = State.READY;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** Takes the next batch's indices from the inner loader, in order; false when there is none to do. */
-    private boolean claim(Claim c) {
-        claimLock.lock();
-        try {
-            // After a failure, earlier batches are still completed (the consumer needs them in order).
-            if (closed || nextClaim >= totalBatches || nextClaim > failedAt.get()) {
-                return false;
-            }
-            c.g = nextClaim++;
-            c.error = null;
-            try (Batch b = order.next()) {
-                c.n = b.size();
-                c.epoch = b.epoch();
-                c.indexInEpoch = b.indexInEpoch();
-                System.arraycopy(b.indices(), 0, c.indices, 0, c.n);
-                System.arraycopy(b.labels(), 0, c.labels, 0, c.n);
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return false;
-                }
-                c.error = e;
-            }
-            return true;
-        } finally {
-            claimLock.unlock();
-        }
-    }
-
-    private void fill(Slot s, Claim c) throws Throwable {
-        s.error = null;
-        s.epoch = c.epoch;
-        s.indexInEpoch = c.indexInEpoch;
-        s.stream = (long) c.epoch * order.batchesPerEpoch() + c.indexInEpoch;
-        if (c.error != null) {
-            s.indices = new int[0];
-            s.labels = new int[0];
-            throw c.error;
-        }
-        int n = c.n;
-        if (n == batchSize) {
-            s.indices = s.fullIndices;
-            s.labels = s.fullLabels;
-            s.view1View = s.view1;
-            s.view2View = s.view2;
-        } else {
-            s.indices = new int[n];
-            s.labels = new int[n];
-            s.view1View = s.view1.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-            s.view2View = s.view2.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-        }
-        System.arraycopy(c.indices, 0, s.indices, 0, n);
-        System.arraycopy(c.labels, 0, s.labels, 0, n);
-        views.fill(s.indices, s.stream, s.view1View, s.view2View);
+        return ring.workers();
     }
 
     @Override
     public boolean hasNext() {
-        lock.lock();
-        try {
-            return !closed && nextConsume < totalBatches;
-        } finally {
-            lock.unlock();
-        }
+        return ring.hasNext();
     }
 
     /**
@@ -281,94 +205,13 @@ public final class TwoViewBatcher implements Iterator<TwoViewBatch>, AutoCloseab
      */
     @Override
     public TwoViewBatch next() {
-        Slot s;
-        long g;
-        long waited;
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("TwoViewBatcher is closed");
-            }
-            if (nextConsume >= totalBatches) {
-                throw new NoSuchElementException("TwoViewBatcher has delivered all " + totalBatches + " batches");
-            }
-            g = nextConsume;
-            s = slots[(int) (g % slots.length)];
-            if (s.state == State.IN_USE) {
-                throw new IllegalStateException("all " + slots.length + " two-view buffers are held by the consumer;"
-                        + " release() each TwoViewBatch (or use try-with-resources) before asking for the next one");
-            }
-            long t0 = System.nanoTime();
-            while (!(s.expected == g && s.state == State.READY)) {
-                if (closed) {
-                    throw new IllegalStateException("TwoViewBatcher is closed");
-                }
-                changed.await();
-            }
-            waited = System.nanoTime() - t0;
-            s.state = State.IN_USE;
-            nextConsume++;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for two-view batch " + nextConsume, e);
-        } finally {
-            lock.unlock();
-        }
-        synchronized (this) {
-            lastWaitNanos = waited;
-            totalWaitNanos += waited;
-        }
-        if (s.error != null) {
-            Throwable cause = s.error;
-            close();
-            throw new IllegalStateException("TwoViewBatcher worker failed preparing batch " + s.indexInEpoch + " of epoch "
-                    + s.epoch + " from " + dataset.name() + ": " + cause, cause);
-        }
-        return new TwoViewBatch(this, s, g, waited);
-    }
-
-    void release(Slot s, long g) {
-        lock.lock();
-        try {
-            if (s.state == State.IN_USE && s.expected == g) {
-                s.state = State.EMPTY;
-                s.expected = g + slots.length;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return new TwoViewBatch(ring.next());
     }
 
     /** Stops the workers and the inner loader and waits for them to exit; idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        order.close(); // wakes a worker blocked in order.next()
-        boolean interrupted = false;
-        for (Thread t : workers) {
-            if (t == Thread.currentThread()) {
-                continue;
-            }
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-                if (t.isAlive()) {
-                    t.interrupt(); // a dataset stuck in I/O
-                    t.join(TimeUnit.SECONDS.toMillis(10));
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ring.close();
     }
 
     /** The dataset's labels and size with 1x1 images that are never read: drives the inner loader's order. */

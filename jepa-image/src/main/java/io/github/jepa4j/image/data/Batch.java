@@ -1,5 +1,6 @@
 package io.github.jepa4j.image.data;
 
+import io.github.jepa4j.core.data.PrefetchRing;
 import io.github.jepa4j.image.mask.MaskSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -10,16 +11,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * to the arrays.
  */
 public final class Batch implements AutoCloseable {
-    private final BatchLoader loader;
+    private final PrefetchRing.Lease<BatchLoader.Slot> lease;
     private final BatchLoader.Slot slot;
-    private final long number;
-    private final long waitNanos;
 
-    Batch(BatchLoader loader, BatchLoader.Slot slot, long number, long waitNanos) {
-        this.loader = loader;
-        this.slot = slot;
-        this.number = number;
-        this.waitNanos = waitNanos;
+    Batch(PrefetchRing.Lease<BatchLoader.Slot> lease) {
+        this.lease = lease;
+        this.slot = lease.slot();
     }
 
     /** Images {@code [n, C, H, W]} float32, normalised by the dataset. */
@@ -49,7 +46,7 @@ public final class Batch implements AutoCloseable {
 
     /** Position of this batch in the loader's sequence: 0, 1, 2, ... across epochs. */
     public long number() {
-        return number;
+        return lease.number();
     }
 
     public int epoch() {
@@ -63,12 +60,12 @@ public final class Batch implements AutoCloseable {
 
     /** How long {@link BatchLoader#next()} waited for this batch to be ready ("data wait"). */
     public long waitNanos() {
-        return waitNanos;
+        return lease.waitNanos();
     }
 
     /** Returns the buffer to the loader; idempotent. */
     public void release() {
-        loader.release(slot, number);
+        lease.release();
     }
 
     @Override

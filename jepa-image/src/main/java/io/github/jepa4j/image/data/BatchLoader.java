@@ -2,19 +2,14 @@ package io.github.jepa4j.image.data;
 
 import io.github.jepa4j.image.mask.MaskSet;
 import io.github.jepa4j.image.mask.Masker;
+import io.github.jepa4j.core.data.PrefetchRing;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,35 +33,30 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * view of a buffer). Batches are delivered in order. {@link Batch#waitNanos()} is the time
  * {@link #next()} blocked. An exception in a worker stops the loader and is rethrown by {@link
  * #next()} for the failed batch as an {@link IllegalStateException} with the original cause.
- * {@link #close()} stops and joins the workers.
+ * {@link #close()} stops and joins the workers. The ring, threads and synchronisation are core's
+ * {@link PrefetchRing}; this class supplies the buffers and how to fill them.
  *
  * <p>Defaults: 2 workers, 4 buffers, shuffle, drop the last partial batch, unbounded epochs.
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private static final AtomicInteger LOADER_IDS = new AtomicInteger();
 
-    private enum State { EMPTY, FILLING, READY, IN_USE }
-
     /** One reusable buffer and the batch it currently holds. */
     static final class Slot {
         final INDArray images;
         final int[] fullLabels;
         final int[] fullIndices;
-        long expected; // the batch number this slot holds or will hold next
-        State state = State.EMPTY;
         INDArray imagesView;
         int[] labels;
         int[] indices;
         MaskSet masks;
         int epoch;
         int indexInEpoch;
-        Throwable error;
 
-        Slot(INDArray images, int batchSize, long first) {
+        Slot(INDArray images, int batchSize) {
             this.images = images;
             this.fullLabels = new int[batchSize];
             this.fullIndices = new int[batchSize];
-            this.expected = first;
         }
     }
 
@@ -78,18 +68,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final boolean shuffle;
     private final long seed;
     private final int startEpoch;
-    private final long totalBatches;
-    private final Slot[] slots;
-    private final List<Thread> workers = new ArrayList<>();
     private final Map<Integer, int[]> permutations = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final AtomicLong nextClaim = new AtomicLong();
-    private final AtomicLong failedAt = new AtomicLong(Long.MAX_VALUE);
-    private volatile boolean closed;
-    private long nextConsume;
-    private long lastWaitNanos;
-    private long totalWaitNanos;
+    private final PrefetchRing<Slot> ring;
 
     private BatchLoader(Builder b) {
         dataset = b.dataset;
@@ -102,19 +82,23 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         batchesPerEpoch = b.dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
         int rem = n - (batchesPerEpoch - 1) * batchSize;
         lastBatchSize = b.dropLast ? batchSize : rem;
-        totalBatches = b.epochs == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) b.epochs * batchesPerEpoch;
-        slots = new Slot[b.buffers];
-        for (int i = 0; i < slots.length; i++) {
+        long totalBatches = b.epochs == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) b.epochs * batchesPerEpoch;
+        List<Slot> slots = new ArrayList<>();
+        for (int i = 0; i < b.buffers; i++) {
             INDArray img = Nd4j.create(DataType.FLOAT, batchSize, dataset.channels(), dataset.height(), dataset.width());
-            slots[i] = new Slot(img, batchSize, i);
+            slots.add(new Slot(img, batchSize));
         }
-        int id = LOADER_IDS.incrementAndGet();
-        for (int i = 0; i < b.workers; i++) {
-            Thread t = new Thread(this::work, "jepa4j-batch-loader-" + id + "-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-        }
-        workers.forEach(Thread::start);
+        PrefetchRing.Worker<Slot> worker = this::fill;
+        ring = PrefetchRing.builder("BatchLoader", slots, () -> worker)
+                .range(0, totalBatches)
+                .workers(b.workers)
+                .threadName("jepa4j-batch-loader-" + LOADER_IDS.incrementAndGet())
+                .nouns("batch", "batches", "batch buffers", "Batch")
+                .failure((s, g, cause) -> "BatchLoader worker failed preparing batch " + (g % batchesPerEpoch)
+                        + " of epoch " + epochOf(g) + " from " + dataset.name() + ": " + cause)
+                .onRelease(s -> s.masks = null)
+                .build()
+                .start();
     }
 
     /** A builder for batches of {@code batchSize} images of {@code dataset}. */
@@ -136,22 +120,22 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     /** Number of reusable buffers R. */
     public int buffers() {
-        return slots.length;
+        return ring.size();
     }
 
     /** Consumer wait of the most recent {@link #next()}, in nanoseconds. */
-    public synchronized long lastWaitNanos() {
-        return lastWaitNanos;
+    public long lastWaitNanos() {
+        return ring.lastWaitNanos();
     }
 
     /** Sum of the consumer waits of all {@link #next()} calls, in nanoseconds. */
-    public synchronized long totalWaitNanos() {
-        return totalWaitNanos;
+    public long totalWaitNanos() {
+        return ring.totalWaitNanos();
     }
 
     /** The worker threads (for tests and diagnostics). */
     List<Thread> workers() {
-        return Collections.unmodifiableList(workers);
+        return ring.workers();
     }
 
     private int epochOf(long g) {
@@ -178,44 +162,6 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         });
     }
 
-    private void work() {
-        while (!closed) {
-            long g = nextClaim.getAndIncrement();
-            // After a failure, batches before it are still completed (the consumer needs them in order).
-            if (g >= totalBatches || g > failedAt.get()) {
-                return;
-            }
-            Slot s = slots[(int) (g % slots.length)];
-            lock.lock();
-            try {
-                while (!(s.expected == g && s.state == State.EMPTY)) {
-                    if (closed) {
-                        return;
-                    }
-                    changed.await();
-                }
-                s.state = State.FILLING;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            try {
-                fill(s, g);
-            } catch (Throwable t) {
-                s.error = t;
-                failedAt.accumulateAndGet(g, Math::min);
-            }
-            lock.lock();
-            try {
-                s.state = State.READY;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     private void fill(Slot s, long g) {
         int epoch = epochOf(g);
         int k = (int) (g % batchesPerEpoch);
@@ -223,7 +169,6 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         int[] perm = permutation(epoch);
         s.epoch = epoch;
         s.indexInEpoch = k;
-        s.error = null;
         if (n == batchSize) {
             s.indices = s.fullIndices;
             s.labels = s.fullLabels;
@@ -241,12 +186,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
-        lock.lock();
-        try {
-            return !closed && nextConsume < totalBatches;
-        } finally {
-            lock.unlock();
-        }
+        return ring.hasNext();
     }
 
     /**
@@ -257,97 +197,17 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
      */
     @Override
     public Batch next() {
-        Slot s;
-        long g;
-        long waited;
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("BatchLoader is closed");
-            }
-            if (nextConsume >= totalBatches) {
-                throw new NoSuchElementException("BatchLoader has delivered all " + totalBatches + " batches");
-            }
-            g = nextConsume;
-            s = slots[(int) (g % slots.length)];
-            if (s.state == State.IN_USE) {
-                throw new IllegalStateException("all " + slots.length + " batch buffers are held by the consumer;"
-                        + " release() each Batch (or use try-with-resources) before asking for the next one");
-            }
-            long t0 = System.nanoTime();
-            while (!(s.expected == g && s.state == State.READY)) {
-                if (closed) {
-                    throw new IllegalStateException("BatchLoader is closed");
-                }
-                changed.await();
-            }
-            waited = System.nanoTime() - t0;
-            s.state = State.IN_USE;
-            nextConsume++;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for batch " + nextConsume, e);
-        } finally {
-            lock.unlock();
-        }
-        synchronized (this) {
-            lastWaitNanos = waited;
-            totalWaitNanos += waited;
-        }
-        if (s.error != null) {
-            Throwable cause = s.error;
-            close();
-            throw new IllegalStateException("BatchLoader worker failed preparing batch " + (g % batchesPerEpoch)
-                    + " of epoch " + epochOf(g) + " from " + dataset.name() + ": " + cause, cause);
-        }
+        PrefetchRing.Lease<Slot> lease = ring.next();
         // Workers run at most R batches ahead, so permutations of finished epochs can go.
-        int epoch = epochOf(g);
+        int epoch = epochOf(lease.number());
         permutations.keySet().removeIf(e -> e < epoch);
-        return new Batch(this, s, g, waited);
-    }
-
-    void release(Slot s, long g) {
-        lock.lock();
-        try {
-            if (s.state == State.IN_USE && s.expected == g) {
-                s.state = State.EMPTY;
-                s.masks = null;
-                s.expected = g + slots.length;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return new Batch(lease);
     }
 
     /** Stops the workers and waits for them to exit; idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        boolean interrupted = false;
-        for (Thread t : workers) {
-            if (t == Thread.currentThread()) {
-                continue;
-            }
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-                if (t.isAlive()) {
-                    t.interrupt(); // a dataset stuck in I/O
-                    t.join(TimeUnit.SECONDS.toMillis(10));
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ring.close();
     }
 
     /** Configuration with validation in {@link #build()}, which starts the workers. */

@@ -1,5 +1,6 @@
 package io.github.jepa4j.video.data;
 
+import io.github.jepa4j.core.data.PrefetchRing;
 import io.github.jepa4j.video.mask.VideoMaskSet;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,16 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * loader refills the buffer, so do not keep references to the arrays.
  */
 public final class ClipBatch implements AutoCloseable {
-    private final ClipLoader loader;
+    private final PrefetchRing.Lease<ClipLoader.Slot> lease;
     private final ClipLoader.Slot slot;
-    private final long step;
-    private final long waitNanos;
 
-    ClipBatch(ClipLoader loader, ClipLoader.Slot slot, long step, long waitNanos) {
-        this.loader = loader;
-        this.slot = slot;
-        this.step = step;
-        this.waitNanos = waitNanos;
+    ClipBatch(PrefetchRing.Lease<ClipLoader.Slot> lease) {
+        this.lease = lease;
+        this.slot = lease.slot();
     }
 
     /** Clips {@code [n, C, T, H, W]} float32, normalised per the loader's {@code FrameSpec}. */
@@ -59,17 +56,17 @@ public final class ClipBatch implements AutoCloseable {
 
     /** The step this batch belongs to. */
     public long step() {
-        return step;
+        return lease.number();
     }
 
     /** How long {@link ClipLoader#next()} waited for this batch ("data wait"). */
     public long waitNanos() {
-        return waitNanos;
+        return lease.waitNanos();
     }
 
     /** Returns the buffer to the loader; idempotent. */
     public void release() {
-        loader.release(slot, step);
+        lease.release();
     }
 
     @Override

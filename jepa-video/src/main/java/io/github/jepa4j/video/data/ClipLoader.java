@@ -1,5 +1,6 @@
 package io.github.jepa4j.video.data;
 
+import io.github.jepa4j.core.data.PrefetchRing;
 import io.github.jepa4j.video.decode.FrameSpec;
 import io.github.jepa4j.video.decode.VideoClipDecoder;
 import io.github.jepa4j.video.mask.MultiBlock3dMasker;
@@ -9,12 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,8 +23,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * an optional {@link MultiBlock3dMasker} sampled on the worker, while the consumer trains on
  * earlier steps.
  *
- * <p>The design is jepa-image's {@code BatchLoader}'s (slot states, in-order delivery, errors
- * rethrown for the failed batch), indexed by step instead of epoch permutation, because clips
+ * <p>The ring, threads and synchronisation are core's {@link PrefetchRing} (slot states, in-order
+ * delivery, errors rethrown for the failed batch), as for jepa-image's {@code BatchLoader}, indexed by step instead of epoch permutation, because clips
  * are drawn per step and resuming at any step must be O(1): step {@code k}'s clips are {@code
  * sampler.clips(k, B)} and its masks {@code masker.sample(n, k)}, so content depends only on
  * the seeds and {@code k}, never on the number of workers or timing, and a loader started at
@@ -48,27 +45,59 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private static final AtomicInteger LOADER_IDS = new AtomicInteger();
 
-    private enum State { EMPTY, FILLING, READY, IN_USE }
-
     /** One reusable buffer and the step it holds. */
     static final class Slot {
         final INDArray clips;
         final int[] videos;
         final int[] starts;
         final int[] labels;
-        long expected; // the step this slot holds or will hold next
-        State state = State.EMPTY;
         INDArray view;
         int size;
         VideoMaskSet masks;
-        Throwable error;
 
-        Slot(INDArray clips, int batchSize, long first) {
+        Slot(INDArray clips, int batchSize) {
             this.clips = clips;
             this.videos = new int[batchSize];
             this.starts = new int[batchSize];
             this.labels = new int[batchSize];
-            this.expected = first;
+        }
+    }
+
+    /** One worker with its own small LRU of open decoders, closed when it exits. */
+    private final class DecodeWorker implements PrefetchRing.Worker<Slot> {
+        final Map<Integer, VideoClipDecoder> decoders = new LinkedHashMap<>(16, 0.75f, true);
+
+        @Override
+        public void fill(Slot s, long g) {
+            int n = sampler.clips(g, batchSize, s.videos, s.starts);
+            s.size = n;
+            s.view = n == batchSize ? s.clips
+                    : s.clips.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                            NDArrayIndex.all());
+            for (int j = 0; j < n; j++) {
+                s.labels[j] = dataset.label(s.videos[j]);
+                decoder(s.videos[j]).readClip(s.starts[j], sampler.frames(), sampler.stride(), s.view, j);
+            }
+            s.masks = masker == null ? null : masker.sample(n, g);
+        }
+
+        private VideoClipDecoder decoder(int video) {
+            VideoClipDecoder d = decoders.get(video);
+            if (d == null) {
+                if (decoders.size() >= openDecoders) { // evict the least recently used
+                    Iterator<VideoClipDecoder> it = decoders.values().iterator();
+                    it.next().close();
+                    it.remove();
+                }
+                d = new VideoClipDecoder(dataset.file(video), spec, dataset.info(video));
+                decoders.put(video, d);
+            }
+            return d;
+        }
+
+        @Override
+        public void close() {
+            decoders.values().forEach(VideoClipDecoder::close);
         }
     }
 
@@ -78,18 +107,7 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private final MultiBlock3dMasker masker;
     private final int batchSize;
     private final int openDecoders;
-    private final long startStep;
-    private final long endStep;
-    private final Slot[] slots;
-    private final List<Thread> workers = new ArrayList<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final AtomicLong nextClaim;
-    private final AtomicLong failedAt = new AtomicLong(Long.MAX_VALUE);
-    private volatile boolean closed;
-    private long nextConsume;
-    private long lastWaitNanos;
-    private long totalWaitNanos;
+    private final PrefetchRing<Slot> ring;
 
     private ClipLoader(Builder b) {
         dataset = b.dataset;
@@ -98,24 +116,22 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         masker = b.masker;
         batchSize = b.batchSize;
         openDecoders = b.openDecoders;
-        startStep = b.startStep;
-        endStep = sampler.steps(batchSize);
-        nextClaim = new AtomicLong(startStep);
-        nextConsume = startStep;
-        slots = new Slot[b.buffers];
-        for (int i = 0; i < slots.length; i++) {
+        List<Slot> slots = new ArrayList<>();
+        for (int i = 0; i < b.buffers; i++) {
             INDArray a = Nd4j.create(DataType.FLOAT, batchSize, spec.channels(), sampler.frames(), spec.height(), spec.width());
-            // Slot i first holds the first step >= startStep that is congruent to i mod R.
-            long first = startStep + Math.floorMod(i - startStep, (long) slots.length);
-            slots[i] = new Slot(a, batchSize, first);
+            slots.add(new Slot(a, batchSize));
         }
-        int id = LOADER_IDS.incrementAndGet();
-        for (int i = 0; i < b.workers; i++) {
-            Thread t = new Thread(this::work, "jepa4j-clip-loader-" + id + "-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-        }
-        workers.forEach(Thread::start);
+        ring = PrefetchRing.builder("ClipLoader", slots, DecodeWorker::new)
+                .range(b.startStep, sampler.steps(batchSize))
+                .workers(b.workers)
+                .threadName("jepa4j-clip-loader-" + LOADER_IDS.incrementAndGet())
+                .nouns("step", "steps", "clip buffers", "ClipBatch")
+                .failure((s, g, cause) -> "ClipLoader worker failed preparing step " + g + " from " + dataset.root()
+                        + ": " + cause.getMessage())
+                .onRelease(s -> s.masks = null)
+                .joinMillis(TimeUnit.SECONDS.toMillis(30))
+                .build();
+        ring.start();
     }
 
     /** A builder for batches of {@code batchSize} clips of {@code dataset} chosen by {@code sampler}. */
@@ -141,102 +157,26 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
 
     /** Number of reusable buffers R. */
     public int buffers() {
-        return slots.length;
+        return ring.size();
     }
 
     public int workers() {
-        return workers.size();
+        return ring.workers().size();
     }
 
     /** Consumer wait of the most recent {@link #next()}, in nanoseconds. */
-    public synchronized long lastWaitNanos() {
-        return lastWaitNanos;
+    public long lastWaitNanos() {
+        return ring.lastWaitNanos();
     }
 
     /** Sum of the consumer waits of all {@link #next()} calls, in nanoseconds. */
-    public synchronized long totalWaitNanos() {
-        return totalWaitNanos;
-    }
-
-    private void work() {
-        Map<Integer, VideoClipDecoder> decoders = new LinkedHashMap<>(16, 0.75f, true);
-        try {
-            while (!closed) {
-                long g = nextClaim.getAndIncrement();
-                // After a failure, steps before it are still completed (the consumer needs them in order).
-                if (g >= endStep || g > failedAt.get()) {
-                    return;
-                }
-                Slot s = slots[(int) Math.floorMod(g, (long) slots.length)];
-                lock.lock();
-                try {
-                    while (!(s.expected == g && s.state == State.EMPTY)) {
-                        if (closed) {
-                            return;
-                        }
-                        changed.await();
-                    }
-                    s.state = State.FILLING;
-                } catch (InterruptedException e) {
-                    return;
-                } finally {
-                    lock.unlock();
-                }
-                try {
-                    fill(s, g, decoders);
-                } catch (Throwable t) {
-                    s.error = t;
-                    failedAt.accumulateAndGet(g, Math::min);
-                }
-                lock.lock();
-                try {
-                    s.state = State.READY;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } finally {
-            decoders.values().forEach(VideoClipDecoder::close);
-        }
-    }
-
-    private void fill(Slot s, long g, Map<Integer, VideoClipDecoder> decoders) {
-        s.error = null;
-        int n = sampler.clips(g, batchSize, s.videos, s.starts);
-        s.size = n;
-        s.view = n == batchSize ? s.clips
-                : s.clips.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all());
-        for (int j = 0; j < n; j++) {
-            s.labels[j] = dataset.label(s.videos[j]);
-            decoder(s.videos[j], decoders).readClip(s.starts[j], sampler.frames(), sampler.stride(), s.view, j);
-        }
-        s.masks = masker == null ? null : masker.sample(n, g);
-    }
-
-    private VideoClipDecoder decoder(int video, Map<Integer, VideoClipDecoder> decoders) {
-        VideoClipDecoder d = decoders.get(video);
-        if (d == null) {
-            if (decoders.size() >= openDecoders) { // evict the least recently used
-                Iterator<VideoClipDecoder> it = decoders.values().iterator();
-                it.next().close();
-                it.remove();
-            }
-            d = new VideoClipDecoder(dataset.file(video), spec, dataset.info(video));
-            decoders.put(video, d);
-        }
-        return d;
+    public long totalWaitNanos() {
+        return ring.totalWaitNanos();
     }
 
     @Override
     public boolean hasNext() {
-        lock.lock();
-        try {
-            return !closed && nextConsume < endStep;
-        } finally {
-            lock.unlock();
-        }
+        return ring.hasNext();
     }
 
     /**
@@ -247,94 +187,13 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
      */
     @Override
     public ClipBatch next() {
-        Slot s;
-        long g;
-        long waited;
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("ClipLoader is closed");
-            }
-            if (nextConsume >= endStep) {
-                throw new NoSuchElementException("ClipLoader has delivered all " + endStep + " steps");
-            }
-            g = nextConsume;
-            s = slots[(int) Math.floorMod(g, (long) slots.length)];
-            if (s.state == State.IN_USE) {
-                throw new IllegalStateException("all " + slots.length + " clip buffers are held by the consumer;"
-                        + " release() each ClipBatch (or use try-with-resources) before asking for the next one");
-            }
-            long t0 = System.nanoTime();
-            while (!(s.expected == g && s.state == State.READY)) {
-                if (closed) {
-                    throw new IllegalStateException("ClipLoader is closed");
-                }
-                changed.await();
-            }
-            waited = System.nanoTime() - t0;
-            s.state = State.IN_USE;
-            nextConsume++;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for step " + nextConsume, e);
-        } finally {
-            lock.unlock();
-        }
-        synchronized (this) {
-            lastWaitNanos = waited;
-            totalWaitNanos += waited;
-        }
-        if (s.error != null) {
-            Throwable cause = s.error;
-            close();
-            throw new IllegalStateException("ClipLoader worker failed preparing step " + g + " from " + dataset.root()
-                    + ": " + cause.getMessage(), cause);
-        }
-        return new ClipBatch(this, s, g, waited);
-    }
-
-    void release(Slot s, long g) {
-        lock.lock();
-        try {
-            if (s.state == State.IN_USE && s.expected == g) {
-                s.state = State.EMPTY;
-                s.masks = null;
-                s.expected = g + slots.length;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return new ClipBatch(ring.next());
     }
 
     /** Stops the workers (which close their decoders) and waits for them; idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        boolean interrupted = false;
-        for (Thread t : workers) {
-            if (t == Thread.currentThread()) {
-                continue;
-            }
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-                if (t.isAlive()) {
-                    t.interrupt();
-                    t.join(TimeUnit.SECONDS.toMillis(10));
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ring.close();
     }
 
     /** Configuration with validation in {@link #build()}, which starts the workers. */
