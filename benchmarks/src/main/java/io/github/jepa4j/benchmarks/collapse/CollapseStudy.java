@@ -103,6 +103,17 @@ public final class CollapseStudy {
             if (methods.isEmpty() || antiCollapse.isEmpty() || seeds.isEmpty()) {
                 throw new IllegalArgumentException("empty study: methods " + methods + ", anti-collapse " + antiCollapse + ", seeds " + seeds);
             }
+            for (String m : methods) {
+                if (!StudyRunConfig.METHODS.contains(m)) {
+                    throw new IllegalArgumentException("unknown method '" + m + "' in --methods; valid: " + StudyRunConfig.METHODS);
+                }
+            }
+            for (String a : antiCollapse) {
+                if (!StudyRunConfig.ANTI_COLLAPSE.contains(a)) {
+                    throw new IllegalArgumentException("unknown anti-collapse '" + a + "' in --anti-collapse; valid: "
+                            + StudyRunConfig.ANTI_COLLAPSE);
+                }
+            }
             if (parallel <= 0) {
                 throw new IllegalArgumentException("--parallel must be >= 1, got " + parallel);
             }

@@ -2,6 +2,7 @@ package io.github.jepa4j.benchmarks.collapse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jepa4j.regularizers.monitor.CollapseMonitor;
@@ -63,5 +64,25 @@ class CollapseStudyTest {
         again.forEach(r -> assertTrue(r.skipped(), r.id() + " was not skipped"));
         assertEquals(first.stream().map(r -> r.alarmStep()).toList(), again.stream().map(r -> r.alarmStep()).toList());
         assertTrue(seconds < first.stream().mapToDouble(CollapseRun.Result::wallSeconds).sum() / 2, "rerun took " + seconds + " s");
+    }
+
+    @Test
+    void optionsExpandToTheMatrixAndRejectBadInput() {
+        CollapseStudy.Options d = CollapseStudy.Options.parse();
+        var enc = d.encoder(1, 28, 28);
+        assertEquals(2 * 5 * 3, d.runs(enc).size());
+        assertEquals(64, enc.dim());
+        assertEquals(128, CollapseStudy.Options.parse("--model", "ref").encoder(1, 28, 28).dim());
+        var sub = CollapseStudy.Options.parse("--methods", "ijepa", "--anti-collapse", "none,vicreg", "--seeds", "2", "--steps", "50");
+        assertEquals(List.of("ijepa-none-s1", "ijepa-none-s2", "ijepa-vicreg-s1", "ijepa-vicreg-s2"),
+                sub.runs(enc).stream().map(StudyRunConfig::id).toList());
+        assertEquals(50, sub.runs(enc).get(0).steps());
+        var e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--bogus", "1"));
+        assertTrue(e.getMessage().contains("--bogus"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CollapseStudy.Options.parse("--methods", "dino").runs(enc));
+        assertTrue(e.getMessage().contains("dino"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--parallel", "0"));
+        assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--steps"));
     }
 }
