@@ -19,7 +19,6 @@ import io.github.jepa4j.examples.ImageExperiment;
 import io.github.jepa4j.examples.RunConfig;
 import io.github.jepa4j.image.data.ImageDataset;
 import io.github.jepa4j.image.data.Split;
-import io.github.jepa4j.image.mask.MultiBlockMaskCollator;
 import io.github.jepa4j.image.train.Features;
 import io.github.jepa4j.image.train.MaskedLoaderSource;
 import io.github.jepa4j.image.train.TwoViewLoaderSource;
@@ -124,8 +123,7 @@ public final class CollapseRun {
                 default -> List.of(new MaskedJepaTask.Weighted(AntiCollapseRegistry.create(c.antiCollapse()), 1.0, false));
             };
             MaskedJepaTask t = new MaskedJepaTask(mc, DataType.FLOAT, c.seed(), modules);
-            var masker = MultiBlockMaskCollator.builder(enc.gridH(), enc.gridW()).minKeep(enc.numTokens() <= 64 ? 4 : 10)
-                    .seed(c.seed() * 31 + 7).build();
+            var masker = ImageExperiment.masker(rc, enc);
             return new Built<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker, c.workers(), c.seed()), t.targetEncoder());
         }
         JointEmbeddingConfig jc = c.antiCollapse().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
