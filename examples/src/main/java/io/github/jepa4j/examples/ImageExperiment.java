@@ -79,16 +79,11 @@ public final class ImageExperiment {
         return new MaskedJepaTask(jepaConfig(c, enc), DataType.FLOAT, c.seed(), AntiCollapseChoice.modules(c));
     }
 
-    /** The task and data of the configured method: I-JEPA on masks, or a joint-embedding objective on two views. */
-    static Setup<?> setup(RunConfig c, ImageDataset train, VitConfig enc) {
-        if (c.method().equals("ijepa")) {
-            MaskedJepaTask t = task(c, enc);
-            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed()),
-                    t.targetEncoder(), t.encoderSize());
-        }
-        JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
-        JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());
-        // Datasets deliver normalised images; colour jitter un-normalises with the dataset's statistics.
+    /**
+     * The standard two-view augmentations for {@code train}; datasets deliver normalised images and
+     * colour jitter un-normalises them with the dataset's statistics.
+     */
+    public static java.util.function.Supplier<Augmenter> standardViews(RunConfig c, ImageDataset train) {
         double[] mean = new double[train.channels()];
         double[] std = new double[train.channels()];
         if (train instanceof ImageFolderDataset f) {
@@ -100,7 +95,19 @@ public final class ImageExperiment {
             java.util.Arrays.fill(mean, ms[0]);
             java.util.Arrays.fill(std, ms[1]);
         }
-        var views = Augmenter.standardViews(train.height(), train.width(), mean, std);
+        return Augmenter.standardViews(train.height(), train.width(), mean, std);
+    }
+
+    /** The task and data of the configured method: I-JEPA on masks, or a joint-embedding objective on two views. */
+    static Setup<?> setup(RunConfig c, ImageDataset train, VitConfig enc) {
+        if (c.method().equals("ijepa")) {
+            MaskedJepaTask t = task(c, enc);
+            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed()),
+                    t.targetEncoder(), t.encoderSize());
+        }
+        JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
+        JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());
+        var views = standardViews(c, train);
         return new Setup<>(t, () -> new TwoViewLoaderSource(train, views, c.batch(), c.workers(), c.seed()),
                 t.evalEncoder(), t.encoderSize());
     }
