@@ -3,12 +3,12 @@ package io.github.jepa4j.image.mask;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Seed mixing and index helpers shared by the maskers. */
-final class Rngs {
+/** Seed mixing and index helpers shared by the 2D and 3D (jepa-video) maskers. */
+public final class Rngs {
     private Rngs() {}
 
     /** SplitMix64 finaliser: a bijective 64-bit hash. */
-    static long splitMix(long z) {
+    public static long splitMix(long z) {
         z += 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -16,7 +16,7 @@ final class Rngs {
     }
 
     /** A generator for stream {@code stream} of seed {@code seed}; distinct streams are independent. */
-    static SplittableRandom stream(long seed, long stream) {
+    public static SplittableRandom stream(long seed, long stream) {
         return new SplittableRandom(splitMix(seed ^ splitMix(stream)));
     }
 
@@ -25,7 +25,7 @@ final class Rngs {
      * keeping a prefix (I-JEPA's {@code cm[:min_keep]}), this does not bias the kept tokens
      * toward low raster indices, i.e. toward the top of the image.
      */
-    static int[] randomSubsetSorted(int[] src, int k, SplittableRandom rng) {
+    public static int[] randomSubsetSorted(int[] src, int k, SplittableRandom rng) {
         if (k == src.length) {
             return src;
         }
@@ -43,7 +43,7 @@ final class Rngs {
     }
 
     /** Raster indices of the {@code h x w} block at {@code (top, left)} on a grid of width {@code gw}, ascending. */
-    static int[] block(int top, int left, int h, int w, int gw) {
+    public static int[] block(int top, int left, int h, int w, int gw) {
         int[] out = new int[h * w];
         int n = 0;
         for (int r = top; r < top + h; r++) {
@@ -55,7 +55,7 @@ final class Rngs {
     }
 
     /** The minimum row length of a ragged array. */
-    static int minLength(int[][] rows) {
+    public static int minLength(int[][] rows) {
         int m = Integer.MAX_VALUE;
         for (int[] r : rows) {
             m = Math.min(m, r.length);

@@ -1,5 +1,6 @@
 package io.github.jepa4j.video.mask;
 
+import io.github.jepa4j.image.mask.Rngs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class MultiBlock3dMasker {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
-        SplittableRandom rng = Indices.stream(seed, stream);
+        SplittableRandom rng = Rngs.stream(seed, stream);
         int[][] sizes = new int[specs.length][];
         for (int draw = 0; draw < sizeDraws; draw++) {
             for (int g = 0; g < specs.length; g++) {
@@ -253,14 +254,14 @@ public final class MultiBlock3dMasker {
         }
         // Equal lengths across the batch: uniform random subsets of the batch minimum.
         for (int g = 0; g < gens; g++) {
-            int kt = Indices.minLength(targets[g]);
+            int kt = Rngs.minLength(targets[g]);
             for (int b = 0; b < batch; b++) {
-                targets[g][b] = Indices.randomSubsetSorted(targets[g][b], kt, rng);
+                targets[g][b] = Rngs.randomSubsetSorted(targets[g][b], kt, rng);
             }
             if (!shared || g == 0) {
-                int kc = Indices.minLength(contexts[g]);
+                int kc = Rngs.minLength(contexts[g]);
                 for (int b = 0; b < batch; b++) {
-                    contexts[g][b] = Indices.randomSubsetSorted(contexts[g][b], kc, rng);
+                    contexts[g][b] = Rngs.randomSubsetSorted(contexts[g][b], kc, rng);
                 }
             } else {
                 contexts[g] = contexts[0];
