@@ -3,6 +3,10 @@ package io.github.jepa4j.image.train;
 import io.github.jepa4j.core.model.VisionTransformer;
 import io.github.jepa4j.image.data.ImageDataset;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -12,6 +16,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (I-JEPA's linear-probe protocol), as a float64 {@code [n, D]} matrix.
  */
 public final class Features {
+    // The encoder's activations live in a workspace reused batch after batch: without it each
+    // batch's buffers wait for the garbage collector and native memory grows by GBs over 60k images.
+    private static final WorkspaceConfiguration WS = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.STRICT)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .build();
+
     private Features() {}
 
     /** Pooled features of the first {@code n} images of {@code ds}, in batches of {@code batch}. */
@@ -28,9 +39,12 @@ public final class Features {
             }
             INDArray x = m == batch ? buf : Nd4j.create(DataType.FLOAT, m, ds.channels(), ds.height(), ds.width());
             ds.fill(idx, x);
-            INDArray tokens = encoder.forward(x);
-            out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(tokens.mean(1).castTo(DataType.DOUBLE));
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WS, "jepa4j-features")) {
+                INDArray tokens = encoder.forward(x);
+                out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(tokens.mean(1).castTo(DataType.DOUBLE));
+            }
         }
+        buf.close();
         return out;
     }
 

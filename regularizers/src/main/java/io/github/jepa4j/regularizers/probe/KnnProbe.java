@@ -73,11 +73,15 @@ public final class KnnProbe {
         int[] idx = new int[kk];
         double[] sim = new double[kk];
         double[] votes = new double[classes];
+        // One similarity block reused (and freed at the end): a fresh [512, N] block per step
+        // would leave GBs of native memory to the garbage collector on a 60k-image index.
+        INDArray block = Nd4j.createUninitialized(DataType.DOUBLE, Math.min(BLOCK, n), nt);
         for (int from = 0; from < n; from += BLOCK) {
             int to = Math.min(n, from + BLOCK);
-            INDArray s = Nd4j.createUninitialized(DataType.DOUBLE, to - from, nt);
+            INDArray s = to - from == block.size(0) ? block
+                    : block.get(NDArrayIndex.interval(0, to - from), NDArrayIndex.all());
             Gemm.mm(q.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), train, s, false, true);
-            double[] all = s.data().asDouble();
+            double[] all = block.data().asDouble();   // rows past to - from are stale and unread
             for (int r = 0; r < to - from; r++) {
                 int found = topK(all, r * nt, nt, kk, idx, sim);
                 java.util.Arrays.fill(votes, 0.0);
@@ -93,6 +97,7 @@ public final class KnnProbe {
                 out[from + r] = best;
             }
         }
+        block.close();
         return out;
     }
 
