@@ -1,0 +1,119 @@
+package io.github.jepa4j.examples;
+
+import io.github.jepa4j.core.train.StepEvent;
+import io.github.jepa4j.core.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates the frozen encoder at the end of chosen epochs during training (e.g. epochs 1, 3 and
+ * 10 of one 10-epoch run, as README's results table reports them), appending a row per
+ * evaluation to {@code OUT/evals.csv}. The time spent evaluating is tracked so that throughput
+ * figures can exclude it. On resume, epochs already in the CSV are not evaluated again.
+ */
+final class EpochEvaluations implements TrainingListener {
+    private static final Logger LOG = LoggerFactory.getLogger("jepa4j");
+    static final String FILE = "evals.csv";
+    private static final String HEADER = "epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds\n";
+
+    /** One evaluation row. */
+    record Row(long epoch, long step, double linearProbeAcc, double knnAcc, double rankMe, double stdL2,
+               double trainSeconds) {}
+
+    private final Set<Long> epochs;
+    private final long stepsPerEpoch;
+    private final Supplier<Evaluation.Result> evaluate;
+    private final Path csv;
+    private final List<Row> rows = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private double evalSeconds;
+
+    EpochEvaluations(List<Integer> epochs, long stepsPerEpoch, Supplier<Evaluation.Result> evaluate, Path outDir) {
+        if (stepsPerEpoch <= 0) {
+            throw new IllegalArgumentException("steps per epoch must be > 0, got " + stepsPerEpoch);
+        }
+        this.epochs = new TreeSet<>();
+        for (int e : epochs) {
+            if (e <= 0) {
+                throw new IllegalArgumentException("evaluation epochs must be >= 1, got " + epochs);
+            }
+            this.epochs.add((long) e);
+        }
+        this.stepsPerEpoch = stepsPerEpoch;
+        this.evaluate = evaluate;
+        this.csv = outDir.resolve(FILE);
+        readExisting();
+    }
+
+    private void readExisting() {
+        if (!Files.exists(csv)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("epoch")) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                rows.add(new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                        Double.parseDouble(f[6])));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read the evaluations of the run being resumed: " + csv + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void onStepEnd(StepEvent e) {
+        long done = e.step() + 1;
+        if (done % stepsPerEpoch != 0) {
+            return;
+        }
+        long epoch = done / stepsPerEpoch;
+        if (!epochs.contains(epoch) || rows.stream().anyMatch(r -> r.epoch() == epoch)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        Evaluation.Result r = evaluate.get();
+        double spent = (System.nanoTime() - t0) / 1e9;
+        evalSeconds += spent;
+        Row row = new Row(epoch, done, r.linearProbeAcc(), r.knnAcc(), r.rankMe(), r.stdL2(),
+                (t0 - startNanos) / 1e9 - (evalSeconds - spent));
+        rows.add(row);
+        LOG.info(String.format(Locale.ROOT, "epoch %d evaluation: linear probe %.2f%%, kNN %.2f%% (%.0f s)", epoch,
+                100 * row.linearProbeAcc(), 100 * row.knnAcc(), spent));
+        try {
+            if (!Files.exists(csv)) {
+                Files.writeString(csv, HEADER, StandardCharsets.UTF_8);
+            }
+            Files.writeString(csv, String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.3f%n", row.epoch(), row.step(),
+                    row.linearProbeAcc(), row.knnAcc(), row.rankMe(), row.stdL2(), row.trainSeconds()),
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write " + csv, ex);
+        }
+    }
+
+    /** Every evaluation so far, including those of the run being resumed. */
+    List<Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    /** Seconds spent evaluating in this process (to exclude from throughput). */
+    double evalSeconds() {
+        return evalSeconds;
+    }
+}
