@@ -20,7 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@code s} per element update {@code mu = momentumMean * mu + (1 - momentumMean) m} and
  *       {@code sigma = max(minStd, momentumStd * sigma + (1 - momentumStd) s)}.</li>
  *   <li>The plan is the lowest-energy sequence scored in any iteration (the mean is among the
- *       candidates every iteration); its first action is returned.</li>
+ *       candidates every iteration), or with {@code returnMean(true)} the final clipped mean (as
+ *       V-JEPA 2-AC; one more energy call); its first action is returned. With the analytic test
+ *       models the best scored sequence succeeds more often (oracle dynamics, 40 episodes: 95 %
+ *       against 65 %), hence the default.</li>
  * </ol>
  *
  * <p>Defaults (V-JEPA 2-AC where it has them): 400 samples, 10 elites, 10 iterations, horizon 10,
@@ -38,6 +41,7 @@ public final class CemPlanner implements Planner {
     private final float[] host;
     private final double[] mu, sigma, best;
     private final Integer[] order;
+    private final boolean returnMean;
     private boolean warm;
     private double bestEnergy = Double.NaN;
     private double[][] lastSequence;
@@ -55,6 +59,7 @@ public final class CemPlanner implements Planner {
         minStd = b.minStd;
         lo = b.lo;
         hi = b.hi;
+        returnMean = b.returnMean;
         rng = new Random(b.seed);
         batch = ActionSequences.allocate(samples, horizon, dim);
         host = new float[samples * horizon * dim];
@@ -138,6 +143,17 @@ public final class CemPlanner implements Planner {
                 sigma[k] = Math.max(minStd, momentumStd * sigma[k] + (1 - momentumStd) * Math.sqrt(es[k] / elites));
             }
         }
+        if (returnMean) {
+            for (int k = 0; k < n; k++) {
+                double v = mu[k];
+                best[k] = (float) (v < lo ? lo : (v > hi ? hi : v));
+                host[k] = (float) best[k];
+            }
+            ActionSequences.put(host, batch); // only row 0 matters; the rest is stale but valid
+            double[] e = model.energies(z0, zGoal, batch);
+            ActionSequences.checkEnergies(e, samples);
+            bestE = e[0];
+        }
         warm = true;
         bestEnergy = bestE;
         lastSequence = new double[horizon][];
@@ -167,8 +183,8 @@ public final class CemPlanner implements Planner {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "CEM[samples=%d, elites=%d, iterations=%d, horizon=%d, momentum=%s/%s, initStd=%s,"
-                + " minStd=%s, bounds=[%s, %s]]", samples, elites, iterations, horizon, momentumMean, momentumStd, initStd,
-                minStd, lo, hi);
+                + " minStd=%s, bounds=[%s, %s]%s]", samples, elites, iterations, horizon, momentumMean, momentumStd, initStd,
+                minStd, lo, hi, returnMean ? ", returns the mean" : "");
     }
 
     /** Configuration, validated in {@link #build()}. */
@@ -177,9 +193,19 @@ public final class CemPlanner implements Planner {
         private int samples = 400, elites = 10, iterations = 10, horizon = 10;
         private double momentumMean = 0.15, momentumStd = 0.75, initStd = 1.0, minStd = 0.02, lo = -1, hi = 1;
         private long seed = 0;
+        private boolean returnMean = false;
 
         private Builder(WorldModel model) {
             this.model = model;
+        }
+
+        /**
+         * Return the final mean (clipped) instead of the lowest-energy sequence scored (default
+         * false: the best scored sequence).
+         */
+        public Builder returnMean(boolean m) {
+            this.returnMean = m;
+            return this;
         }
 
         /** Sequences scored per iteration (default 400). */
