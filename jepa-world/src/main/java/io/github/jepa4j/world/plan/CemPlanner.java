@@ -2,7 +2,6 @@ package io.github.jepa4j.world.plan;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -36,7 +35,7 @@ public final class CemPlanner implements Planner {
     private final WorldModel model;
     private final int samples, elites, iterations, horizon, dim;
     private final double momentumMean, momentumStd, initStd, minStd, lo, hi;
-    private final Random rng;
+    private final Gaussians rng;
     private final INDArray batch;
     private final float[] host;
     private final double[] mu, sigma, best;
@@ -60,7 +59,7 @@ public final class CemPlanner implements Planner {
         lo = b.lo;
         hi = b.hi;
         returnMean = b.returnMean;
-        rng = new Random(b.seed);
+        rng = new Gaussians(b.seed);
         batch = ActionSequences.allocate(samples, horizon, dim);
         host = new float[samples * horizon * dim];
         mu = new double[horizon * dim];
@@ -102,7 +101,7 @@ public final class CemPlanner implements Planner {
             for (int s = 0; s < samples; s++) {
                 int o = s * n;
                 for (int k = 0; k < n; k++) {
-                    double v = s == 0 ? mu[k] : mu[k] + sigma[k] * rng.nextGaussian();
+                    double v = s == 0 ? mu[k] : mu[k] + sigma[k] * rng.next();
                     host[o + k] = (float) (v < lo ? lo : (v > hi ? hi : v));
                 }
             }

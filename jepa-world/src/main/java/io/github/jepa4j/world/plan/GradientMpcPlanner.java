@@ -2,7 +2,6 @@ package io.github.jepa4j.world.plan;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,7 +27,7 @@ public final class GradientMpcPlanner implements Planner {
     private final WorldModel model;
     private final int restarts, steps, horizon, dim;
     private final double lr, beta1, beta2, eps, initStd, lo, hi;
-    private final Random rng;
+    private final Gaussians rng;
     private final INDArray actions, grad;
     private final float[] a, g;
     private final double[] m, v, best;
@@ -49,7 +48,7 @@ public final class GradientMpcPlanner implements Planner {
         initStd = b.initStd;
         lo = b.lo;
         hi = b.hi;
-        rng = new Random(b.seed);
+        rng = new Gaussians(b.seed);
         int n = restarts * horizon * dim;
         actions = ActionSequences.allocate(restarts, horizon, dim);
         grad = ActionSequences.allocate(restarts, horizon, dim);
@@ -81,7 +80,7 @@ public final class GradientMpcPlanner implements Planner {
         ActionSequences.checkEmbeddings(model, z0, zGoal);
         int n = horizon * dim;
         for (int i = 0; i < a.length; i++) {
-            a[i] = (float) clip(initStd * rng.nextGaussian());
+            a[i] = (float) clip(initStd * rng.next());
         }
         if (warm) {
             for (int k = 0; k < n - dim; k++) {
