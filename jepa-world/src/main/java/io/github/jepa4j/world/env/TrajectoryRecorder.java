@@ -46,6 +46,25 @@ public final class TrajectoryRecorder {
         this(generator, BouncingBalls.Codec.FFV1, 10);
     }
 
+    /**
+     * Command line: {@code TrajectoryRecorder OUT_DIR [N=16] [FRAMES=16] [SEED=0] [CODEC=FFV1|MPEG4|H264]}
+     * records {@code N} trajectories of the default room into {@code OUT_DIR}.
+     */
+    public static void main(String[] args) {
+        if (args.length < 1 || args.length > 5) {
+            System.err.println("usage: TrajectoryRecorder OUT_DIR [N=16] [FRAMES=16] [SEED=0] [CODEC=FFV1|MPEG4|H264]");
+            System.exit(2);
+        }
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        int frames = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        long seed = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        BouncingBalls.Codec codec = args.length > 4 ? BouncingBalls.Codec.valueOf(args[4].toUpperCase(Locale.ROOT))
+                : BouncingBalls.Codec.FFV1;
+        TrajectoryGenerator g = TrajectoryGenerator.builder().frames(frames).seed(seed).build();
+        List<Path> files = new TrajectoryRecorder(g, codec, 10).record(Path.of(args[0]), n);
+        System.out.println("wrote " + files.size() + " videos and " + CSV + " to " + args[0] + " (" + g + ")");
+    }
+
     /** File name of trajectory {@code i}, e.g. {@code traj_003.mkv}. */
     public String fileName(long i) {
         return String.format(Locale.ROOT, "traj_%03d.%s", i, codec.extension());

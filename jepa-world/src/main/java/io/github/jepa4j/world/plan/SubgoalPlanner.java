@@ -21,9 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Default {@code reach}: the low-level horizon. A short low-level horizon works best (the
  * energy only scores the final state, so a long horizon leaves the first actions loose): with the
- * wall-blind analytic test model, 20 cross-room episodes, CEM at horizon 5 and reach 5 succeeds in
- * 95 % (flat CEM: 50 %, greedy: 55 %), at horizon 10 and reach 5 in 80 %; a reach of 3 or 8 is
- * worse. The high level costs {@code O(L D)} per step (nearest landmark) plus one Dijkstra per
+ * wall-blind analytic test model and a graph of 62 generated trajectories (992 landmarks), 20
+ * cross-room episodes, CEM at horizon 5 and reach 5 succeeds in 95 % (flat CEM at horizon 10:
+ * 50 %, greedy: 55 %), at horizon 10 and reach 5 in 80 %; a reach of 3 or 8 is worse. The high level costs {@code O(L D)} per step (nearest landmark) plus one Dijkstra per
  * new goal.
  */
 public final class SubgoalPlanner implements Planner {
