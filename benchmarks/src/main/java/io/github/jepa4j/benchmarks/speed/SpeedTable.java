@@ -132,6 +132,10 @@ public final class SpeedTable {
     }
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.usage());
+            return;
+        }
         Options o;
         try {
             o = Options.parse(args);
@@ -253,8 +257,28 @@ public final class SpeedTable {
         if (o.note() != null && !o.note().isBlank()) {
             s.append('\n').append(o.note().trim()).append('\n');
         }
-        s.append("\nRegenerate: `./jepa4j bench speed").append(o.steps() != 20 ? " --steps " + o.steps() : "")
-                .append(o.warmup() != 3 ? " --warmup " + o.warmup() : "").append("`.\n");
+        s.append("\nRegenerate: `./jepa4j bench speed").append(regenerateArgs(o)).append("`.\n");
+        return s.toString();
+    }
+
+    /** The options of {@code o} that differ from the defaults, as command-line flags. */
+    static String regenerateArgs(Options o) {
+        StringBuilder s = new StringBuilder();
+        if (!o.presets().equals(SpeedPreset.NAMES)) {
+            s.append(" --presets ").append(String.join(",", o.presets()));
+        }
+        StringBuilder b = new StringBuilder();
+        for (var e : o.batches().entrySet()) {
+            if (!e.getValue().equals(List.of(SpeedPreset.of(e.getKey()).defaultBatch()))) {
+                b.append(b.length() > 0 ? "," : "").append(e.getKey()).append('=')
+                        .append(String.join("/", e.getValue().stream().map(String::valueOf).toList()));
+            }
+        }
+        if (b.length() > 0) {
+            s.append(" --batches ").append(b);
+        }
+        s.append(o.steps() != 20 ? " --steps " + o.steps() : "").append(o.warmup() != 3 ? " --warmup " + o.warmup() : "");
+        s.append(o.seed() != 1 ? " --seed " + o.seed() : "");
         return s.toString();
     }
 

@@ -55,6 +55,7 @@ class SpeedTableTest {
         assertEquals(cells, table.get(2).chars().filter(c -> c == '|').count(), table.get(2));
         assertTrue(table.get(2).startsWith("| ref | ") && table.get(2).contains("images/s"), table.get(2));
         assertTrue(md.contains("Backend CPU") && md.contains("test run"), md);
+        assertTrue(md.contains("`./jepa4j bench speed --presets ref --batches ref=8 --steps 2 --warmup 1`"), md);
 
         List<String> csv = Files.readAllLines(dir.resolve("speed.csv"));
         assertEquals(2, csv.size());
