@@ -69,6 +69,15 @@ public final class Machine {
         return -1;
     }
 
+    /** The 1-minute load average (Linux /proc/loadavg), or "?" where unavailable. */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** Current resident set size in MB, or -1. */
     public static double rssMb() {
         return statusMb("VmRSS");

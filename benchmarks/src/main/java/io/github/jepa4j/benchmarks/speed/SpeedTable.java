@@ -144,8 +144,10 @@ public final class SpeedTable {
             System.exit(2);
             return;
         }
+        String loadBefore = Machine.loadAverage();
         List<SpeedRow> rows = run(o);
-        String md = markdown(rows, o);
+        String md = markdown(rows, o) + "\nLoad average (1 min) before the run " + loadBefore + ", after it "
+                + Machine.loadAverage() + " (the run itself adds about 1-2 on a CPU backend).\n";
         System.out.println();
         System.out.println(md);
         write(o.out(), md, csv(rows));
