@@ -25,7 +25,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * backend, device and JMH settings.
  *
  * <p>Arguments: {@code --out DIR} (default {@code runs/bench-kernels}; JMH's JSON goes to
- * {@code DIR/jmh.json}), {@code --from FILE.json} (only render an existing JMH JSON result), and
+ * {@code DIR/jmh.json}), {@code --from FILE.json} (only render an existing JMH JSON result; the
+ * regenerate line then names the JMH options of the original run only if repeated), {@code --note TEXT}
+ * (appended to the table), and
  * anything else goes to JMH, e.g. {@code 'kernels.Attention' -p path=kernel -wi 1 -i 2 -r 1}.
  * JMH's listing and help flags ({@code -l}, {@code -lp}, {@code -h}) run JMH's own main.
  */
@@ -38,12 +40,21 @@ public final class KernelsTable {
     public static void main(String[] args) throws Exception {
         Path out = Path.of("runs/bench-kernels");
         Path from = null;
+        String note = null;
         List<String> jmh = new ArrayList<>();
+        List<String> regenerate = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--out" -> {
+                    out = Path.of(value(args, ++i, "--out"));
+                    regenerate.addAll(List.of("--out", args[i]));
+                }
                 case "--from" -> from = Path.of(value(args, ++i, "--from"));
-                default -> jmh.add(args[i]);
+                case "--note" -> note = value(args, ++i, "--note");
+                default -> {
+                    jmh.add(args[i]);
+                    regenerate.add(args[i]);
+                }
             }
         }
         if (jmh.stream().anyMatch(JMH_INFO_FLAGS::contains)) {
@@ -66,7 +77,10 @@ public final class KernelsTable {
             new Runner(new OptionsBuilder().parent(cmd).jvmArgsAppend(jvm.toArray(String[]::new))
                     .resultFormat(ResultFormatType.JSON).result(json.toString()).build()).run();
         }
-        String md = markdown(JSON.readTree(json.toFile()), shellWords(args));
+        String md = markdown(JSON.readTree(json.toFile()), shellWords(regenerate.toArray(String[]::new)));
+        if (note != null && !note.isBlank()) {
+            md += "\n" + note.trim() + "\n";
+        }
         Files.writeString(out.resolve("kernels.md"), md);
         System.out.println();
         System.out.println(md);
