@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Speed of one full I-JEPA training step of the reference model, and RSS over a longer run:
+# Speed of one full I-JEPA training step of the reference model (phases, GFLOP/s, RSS), and RSS over a
+# longer run: `./jepa4j bench speed` restricted to the reference model, with positional arguments:
 #   ./benchmarks/run-step.sh [batch=64] [warmup=5] [steps=20] [rss-steps=0]
+# Output in runs/bench-step/ (speed.md, speed.csv). The full table: ./jepa4j bench speed --help.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-mvn -B -q -DskipTests install -pl benchmarks -am >&2
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec java -Xmx4g -cp "benchmarks/target/classes:examples/target/lib/*:examples/target/jepa4j.jar" \
-  io.github.jepa4j.benchmarks.step.StepBenchmark "$@"
+exec "$(cd "$(dirname "$0")/.." && pwd)/jepa4j" bench speed --presets ref --batches "${1:-64}" --warmup "${2:-5}" \
+  --steps "${3:-20}" --rss-steps "${4:-0}" --out runs/bench-step

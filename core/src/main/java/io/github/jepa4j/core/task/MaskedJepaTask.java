@@ -9,6 +9,7 @@ import io.github.jepa4j.core.nn.TokenOps;
 import io.github.jepa4j.core.optim.Ema;
 import io.github.jepa4j.core.schedule.MomentumSchedules;
 import io.github.jepa4j.core.tensor.Scratch;
+import io.github.jepa4j.core.train.PhaseTimes;
 import io.github.jepa4j.core.train.StepContext;
 import io.github.jepa4j.core.train.StepOutput;
 import io.github.jepa4j.core.train.Task;
@@ -47,6 +48,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
     private final Scratch scratch = new Scratch(6);
+    private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
 
     /**
@@ -117,6 +119,16 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return predictor;
     }
 
+    /**
+     * Laps step 1 as {@link PhaseTimes.Phase#TARGET_FORWARD} and steps 2-4 as
+     * {@link PhaseTimes.Phase#CONTEXT_FORWARD} into {@code t} (the trainer's, see
+     * {@code Trainer.Builder.phaseTimes}); {@link PhaseTimes#off()} (the default) disables it.
+     */
+    public MaskedJepaTask phaseTimes(PhaseTimes t) {
+        this.times = java.util.Objects.requireNonNull(t);
+        return this;
+    }
+
     /** The context encoder's parameters: the first {@code encoderSize()} entries of the trainable store. */
     public long encoderSize() {
         return encoderSize;
@@ -141,6 +153,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
         INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
         targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
+        times.lap(PhaseTimes.Phase.TARGET_FORWARD);
         // 2. Context encoder on the visible tokens only.
         INDArray z = encoder.forward(x, batch.contextIdx());
         lastContext = z;
@@ -152,6 +165,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         Map<String, Double> terms = new LinkedHashMap<>();
         terms.put("pred", predLoss);
         double total = predLoss;
+        times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
         // 5. Backward: predictor, then the anti-collapse gradient on the pooled context, then the encoder.
         INDArray gz = predictor.backward(gradPred);
         if (!antiCollapse.isEmpty()) {

@@ -10,6 +10,7 @@ import io.github.jepa4j.core.optim.GradClip;
 import io.github.jepa4j.core.schedule.CosineSchedule;
 import io.github.jepa4j.core.schedule.Schedule;
 import io.github.jepa4j.core.schedule.WarmupCosineSchedule;
+import io.github.jepa4j.core.train.PhaseTimes.Phase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * temporaries that ND4J ops allocate are reused from step to step rather than left to the
  * garbage collector; layers keep their buffers outside it.
  *
+ * <p>Optionally, a {@link PhaseTimes} given to the builder splits each step's wall time into
+ * phases (data, forward, backward, optimiser, EMA); listeners read it in {@code onStepEnd}.
+ *
  * <p>AutoCloseable: closing releases the task and the batch source.
  */
 public final class Trainer<B> implements AutoCloseable {
@@ -56,6 +60,7 @@ public final class Trainer<B> implements AutoCloseable {
     private final Object runConfig;
     private final boolean useWorkspace;
     private final List<TrainingListener> listeners;
+    private final PhaseTimes times;
     private final AdamW adam;
     private final Schedule lrSchedule;
     private final Schedule wdSchedule;
@@ -71,6 +76,7 @@ public final class Trainer<B> implements AutoCloseable {
         this.runConfig = b.runConfig;
         this.useWorkspace = b.useWorkspace;
         this.listeners = List.copyOf(b.listeners);
+        this.times = b.times;
         ParamStore store = task.trainable();
         this.adam = new AdamW(store, optim.beta1(), optim.beta2(), optim.eps());
         long warm = Math.min(optim.warmupSteps(), totalSteps);
@@ -92,6 +98,8 @@ public final class Trainer<B> implements AutoCloseable {
             long t0 = System.nanoTime();
             B batch = source.next(step);
             double wait = source.lastWaitMillis();
+            times.reset();
+            times.add(Phase.DATA, wait);
             StepContext ctx = new StepContext(step, totalSteps, spe, seed);
             StepEvent event;
             try (MemoryWorkspace ws = useWorkspace
@@ -99,7 +107,9 @@ public final class Trainer<B> implements AutoCloseable {
                 ParamStore store = task.trainable();
                 // Steps 1-5: the task's forward, loss and backward.
                 store.zeroGrads();
+                times.lap(Phase.OTHER);
                 StepOutput out = task.forwardBackward(batch, ctx);
+                times.lap(Phase.BACKWARD);
                 double gradNorm = store.grads().norm2Number().doubleValue();
                 double lr = lrSchedule.value(step);
                 double wd = wdSchedule.value(step);
@@ -108,16 +118,20 @@ public final class Trainer<B> implements AutoCloseable {
                 for (TrainingListener l : listeners) {
                     l.beforeUpdate(event);
                 }
+                times.lap(Phase.OTHER);
                 if (optim.clipNorm() > 0) {
                     GradClip.clipGlobalNorm(store.grads(), optim.clipNorm());
                 }
                 // Step 6: AdamW over the whole flat buffer.
                 adam.step(lr, wd);
+                times.lap(Phase.OPTIMISER);
                 // Step 7: the task's post-update state (EMA target).
                 task.afterUpdate(ctx);
+                times.lap(Phase.EMA);
             } finally {
                 source.release(batch);
             }
+            times.lap(Phase.OTHER);
             step++;
             double ms = (System.nanoTime() - t0) / 1e6;
             event = new StepEvent(this, event.step(), totalSteps, event.epoch(), event.output(), event.lr(),
@@ -305,6 +319,7 @@ public final class Trainer<B> implements AutoCloseable {
         private Object runConfig;
         private boolean useWorkspace = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private PhaseTimes times = PhaseTimes.off();
 
         private Builder(Task<B> task, BatchSource<B> source) {
             this.task = Objects.requireNonNull(task, "task");
@@ -335,6 +350,15 @@ public final class Trainer<B> implements AutoCloseable {
         /** Disables the per-step ND4J workspace (for debugging and equivalence tests). */
         public Builder<B> useWorkspace(boolean on) {
             this.useWorkspace = on;
+            return this;
+        }
+
+        /**
+         * Records each step's phase split into {@code t} (reset at the start of every step). Give
+         * the same object to a task that splits its forward pass (e.g. {@code MaskedJepaTask.phaseTimes}).
+         */
+        public Builder<B> phaseTimes(PhaseTimes t) {
+            this.times = Objects.requireNonNull(t);
             return this;
         }
 

@@ -1,0 +1,122 @@
+package io.github.jepa4j.benchmarks.speed;
+
+import io.github.jepa4j.core.tensor.Gemm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the speed table says about the machine: ND4J backend and device name, process memory
+ * (Linux {@code /proc/self/status}), and the GFLOP/s of a plain ND4J sgemm measured in the same run.
+ */
+public final class Machine {
+    private Machine() {}
+
+    /** "CPU" or "CUDA", from {@code Nd4j.getEnvironment()}, with the backend class. */
+    public static String backend() {
+        String kind = Nd4j.getEnvironment().isCPU() ? "CPU" : "CUDA";
+        return kind + " (" + Nd4j.getBackend().getClass().getSimpleName() + ")";
+    }
+
+    /** The GPU name(s) from ND4J's environment information, else the CPU model from /proc/cpuinfo. */
+    public static String device() {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
+            Object devs = p.get("cuda.devicesInformation");
+            if (devs instanceof List<?> list && !list.isEmpty()) {
+                StringBuilder s = new StringBuilder();
+                for (Object d : list) {
+                    if (d instanceof Map<?, ?> m && m.get("cuda.deviceName") != null) {
+                        s.append(s.length() > 0 ? ", " : "").append(m.get("cuda.deviceName"));
+                    }
+                }
+                if (s.length() > 0) {
+                    return s.toString();
+                }
+            }
+            return "GPU (name unavailable)";
+        }
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim().replaceAll("\\s+", " ");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** A value of /proc/self/status in MB ("VmRSS", "VmHWM"), or -1 when unavailable. */
+    public static double statusMb(String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(key + ":")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The 1-minute load average (Linux /proc/loadavg), or "?" where unavailable. */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** Current resident set size in MB, or -1. */
+    public static double rssMb() {
+        return statusMb("VmRSS");
+    }
+
+    /** Resets the kernel's peak-RSS counter (VmHWM) to the current RSS; false where not supported. */
+    public static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * GFLOP/s of {@code [rows, k] x [k, n]^T} FLOAT through {@link Gemm#mm} into a preallocated
+     * output: the median of {@code reps} timed calls after 5 untimed ones.
+     */
+    public static double sgemmGflops(int rows, int k, int n, int reps) {
+        if (rows <= 0 || k <= 0 || n <= 0 || reps <= 0) {
+            throw new IllegalArgumentException("sgemm sizes and reps must be positive, got " + rows + "x" + k + "x" + n
+                    + ", reps " + reps);
+        }
+        INDArray a = Nd4j.rand(DataType.FLOAT, rows, k);
+        INDArray w = Nd4j.rand(DataType.FLOAT, n, k);
+        INDArray c = Nd4j.create(DataType.FLOAT, rows, n);
+        double[] t = new double[reps];
+        for (int i = 0; i < reps + 5; i++) {
+            long t0 = System.nanoTime();
+            Gemm.mm(a, w, c, false, true);
+            Nd4j.getExecutioner().commit();
+            long t1 = System.nanoTime();
+            if (i >= 5) {
+                t[i - 5] = (t1 - t0) / 1e9;
+            }
+        }
+        Arrays.sort(t);
+        double median = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
+        return 2.0 * rows * k * n / median / 1e9;
+    }
+}

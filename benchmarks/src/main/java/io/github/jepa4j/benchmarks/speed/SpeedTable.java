@@ -1,0 +1,333 @@
+package io.github.jepa4j.benchmarks.speed;
+
+import io.github.jepa4j.core.task.MaskedBatch;
+import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.core.train.PhaseTimes;
+import io.github.jepa4j.core.train.PhaseTimes.Phase;
+import io.github.jepa4j.core.train.StepEvent;
+import io.github.jepa4j.core.train.Trainer;
+import io.github.jepa4j.core.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The speed table ({@code ./jepa4j bench speed}): median wall time of a full I-JEPA / V-JEPA
+ * training step through the real {@link Trainer} for encoder presets ({@link SpeedPreset}) and
+ * batch sizes, split into phases ({@link PhaseTimes}: data, target forward, context forward +
+ * predictor + loss, backward, optimiser, EMA, other), with images/s (clips/s), the achieved
+ * GFLOP/s of the step's matrix products ({@link StepFlops}) against an ND4J sgemm of the model's
+ * MLP shape measured just before each row, peak RSS, the backend and the device.
+ *
+ * <p>Per row: {@code --warmup} steps excluded, then medians over {@code --steps} steps (20 by
+ * default; each phase's median separately, so phases sum to about, not exactly, the median step).
+ * Data = the batch source's wait: masks are drawn on the trainer thread each step and the pixels
+ * come from a pool of random tensors, so it is the masking cost, with no decoding. Peak RSS is
+ * the process's (JVM heap included) since the row started; rows run in one JVM, one after another.
+ *
+ * <p>Options: {@code --presets ref,vit-tiny,vit-small,video-tiny} {@code --batches LIST} (numbers
+ * for every preset, or {@code preset=b1/b2} entries, e.g. {@code ref=64/128,vit-tiny=8}; default
+ * each preset's own batch) {@code --steps 20} {@code --warmup 3} {@code --seed 1}
+ * {@code --out runs/bench-speed} {@code --note TEXT} (added under the table), {@code --rss-steps N}
+ * (afterwards, N more steps of the first row, printing RSS every N/10 steps: a leak check).
+ * Writes {@code OUT/speed.md} and {@code OUT/speed.csv}.
+ */
+public final class SpeedTable {
+    private SpeedTable() {}
+
+    /** Parsed options. */
+    public record Options(List<String> presets, Map<String, List<Integer>> batches, int steps, int warmup, long seed,
+                          Path out, String note, int rssSteps) {
+        public Options {
+            if (steps < 1 || warmup < 0 || rssSteps < 0) {
+                throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --rss-steps >= 0; got steps=" + steps
+                        + " warmup=" + warmup + " rss-steps=" + rssSteps);
+            }
+            for (String p : presets) {
+                SpeedPreset.of(p);
+            }
+        }
+
+        public static Options parse(String... args) {
+            List<String> presets = SpeedPreset.NAMES;
+            String batchSpec = null;
+            int steps = 20;
+            int warmup = 3;
+            long seed = 1;
+            Path out = Path.of("runs/bench-speed");
+            String note = null;
+            int rss = 0;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (flag.equals("--help") || flag.equals("-h")) {
+                    throw new IllegalArgumentException(usage());
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value after " + flag + "\n" + usage());
+                }
+                String v = args[++i];
+                switch (flag) {
+                    case "--presets" -> presets = List.of(v.split(","));
+                    case "--batches" -> batchSpec = v;
+                    case "--steps" -> steps = Integer.parseInt(v);
+                    case "--warmup" -> warmup = Integer.parseInt(v);
+                    case "--seed" -> seed = Long.parseLong(v);
+                    case "--out" -> out = Path.of(v);
+                    case "--note" -> note = v;
+                    case "--rss-steps" -> rss = Integer.parseInt(v);
+                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + usage());
+                }
+            }
+            return new Options(presets, parseBatches(presets, batchSpec), steps, warmup, seed, out, note, rss);
+        }
+
+        static String usage() {
+            return "usage: bench speed [--presets " + String.join(",", SpeedPreset.NAMES) + "] [--batches 8,16 | ref=64/128,vit-tiny=8]"
+                    + " [--steps 20] [--warmup 3] [--seed 1] [--out runs/bench-speed] [--note TEXT] [--rss-steps 0]";
+        }
+
+        private static Map<String, List<Integer>> parseBatches(List<String> presets, String spec) {
+            Map<String, List<Integer>> m = new LinkedHashMap<>();
+            List<Integer> all = null;
+            if (spec != null) {
+                for (String e : spec.split(",")) {
+                    int eq = e.indexOf('=');
+                    if (eq < 0) {
+                        all = all == null ? new ArrayList<>() : all;
+                        all.add(positive(e));
+                    } else {
+                        String name = SpeedPreset.of(e.substring(0, eq)).name();
+                        List<Integer> l = new ArrayList<>();
+                        for (String b : e.substring(eq + 1).split("/")) {
+                            l.add(positive(b));
+                        }
+                        m.put(name, l);
+                    }
+                }
+            }
+            Map<String, List<Integer>> out = new LinkedHashMap<>();
+            for (String p : presets) {
+                SpeedPreset sp = SpeedPreset.of(p);
+                out.put(sp.name(), m.getOrDefault(sp.name(), all != null ? all : List.of(sp.defaultBatch())));
+            }
+            return out;
+        }
+
+        private static int positive(String s) {
+            int b = Integer.parseInt(s.trim());
+            if (b < 1) {
+                throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
+            }
+            return b;
+        }
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.usage());
+            return;
+        }
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String loadBefore = Machine.loadAverage();
+        List<SpeedRow> rows = run(o);
+        String md = markdown(rows, o) + "\nLoad average (1 min) before the run " + loadBefore + ", after it "
+                + Machine.loadAverage() + " (the run itself adds about 1-2 on a CPU backend).\n";
+        System.out.println();
+        System.out.println(md);
+        write(o.out(), md, csv(rows));
+        System.out.println("wrote " + o.out().resolve("speed.md") + " and " + o.out().resolve("speed.csv"));
+    }
+
+    /** Runs every preset x batch of {@code o}, printing progress to stderr. */
+    public static List<SpeedRow> run(Options o) {
+        List<SpeedRow> rows = new ArrayList<>();
+        boolean first = true;
+        for (var e : o.batches().entrySet()) {
+            SpeedPreset p = SpeedPreset.of(e.getKey());
+            for (int b : e.getValue()) {
+                System.err.printf(Locale.ROOT, "bench speed: %s batch %d (%d warm-up + %d steps)...%n", p.name(), b, o.warmup(), o.steps());
+                long t0 = System.nanoTime();
+                SpeedRow r = measure(p, b, o.warmup(), o.steps(), o.seed(), first ? o.rssSteps() : 0);
+                first = false;
+                System.err.printf(Locale.ROOT, "bench speed: %s batch %d: median %.1f ms/step (%.0f s)%n", p.name(), b, r.medianMs(),
+                        (System.nanoTime() - t0) / 1e9);
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    /** Measures one preset at one batch size through the {@link Trainer}, with phase timing. */
+    public static SpeedRow measure(SpeedPreset p, int batch, int warmup, int steps, long seed, int rssSteps) {
+        System.gc();
+        var enc = p.encoder();
+        double sgemm = Machine.sgemmGflops(Math.min(batch * enc.numTokens(), 8192), enc.dim(), enc.mlpHidden(), 20);
+        boolean hwm = Machine.resetPeakRss();
+        PhaseTimes times = new PhaseTimes();
+        double[] stepMs = new double[steps];
+        Map<Phase, double[]> phaseMs = new EnumMap<>(Phase.class);
+        for (Phase ph : Phase.values()) {
+            phaseMs.put(ph, new double[steps]);
+        }
+        double[] flops = {0};
+        double[] maxRss = {Machine.rssMb()};
+        MaskedJepaTask task = new MaskedJepaTask(p.config(), DataType.FLOAT, seed).phaseTimes(times);
+        SyntheticSource source = new SyntheticSource(p, batch, seed);
+        int every = Math.max(1, rssSteps / 10);
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStepEnd(StepEvent ev) {
+                int i = (int) ev.step() - warmup;
+                if (i >= 0 && i < steps) {
+                    stepMs[i] = ev.stepMillis();
+                    for (Phase ph : Phase.values()) {
+                        phaseMs.get(ph)[i] = times.millis(ph);
+                    }
+                    flops[0] += StepFlops.step(enc, p.config().predictor(), source.last());
+                }
+                maxRss[0] = Math.max(maxRss[0], Machine.rssMb());
+                if (i >= steps && (i - steps + 1) % every == 0) {
+                    double rss = Machine.rssMb();
+                    double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
+                    System.out.printf(Locale.ROOT, "rss after %d steps: RSS %.0f MB, Java heap committed %.0f MB, native %.0f MB%n",
+                            ev.step() + 1, rss, heap, rss - heap);
+                }
+            }
+        };
+        try (Trainer<MaskedBatch> t = Trainer.builder(task, source)
+                .totalSteps((long) warmup + steps + rssSteps).seed(seed).phaseTimes(times).listener(listener).build()) {
+            t.fit();
+        }
+        double peak = hwm ? Math.max(Machine.statusMb("VmHWM"), maxRss[0]) : maxRss[0];
+        return new SpeedRow(p.name(), p.description(), p.unit(), batch, steps, stepMs, phaseMs, flops[0] / steps, sgemm, peak);
+    }
+
+    static final List<Phase> PHASES = List.of(Phase.values());
+    private static final String[] PHASE_HEADERS = {"data", "target fwd", "ctx fwd + pred", "backward", "optimiser", "EMA", "other"};
+    private static final String[] PHASE_CSV = {"data_ms", "target_fwd_ms", "ctx_fwd_pred_ms", "backward_ms", "optimiser_ms", "ema_ms",
+        "other_ms"};
+
+    /** The Markdown table with a header naming backend, device, cores and settings. */
+    public static String markdown(List<SpeedRow> rows, Options o) {
+        StringBuilder s = new StringBuilder();
+        s.append("# jepa4j training-step speed\n\n");
+        s.append(String.format(Locale.ROOT, "Backend %s; device %s; %d cores visible to the JVM; OMP_NUM_THREADS=%s, "
+                        + "OMP_WAIT_POLICY=%s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
+                Machine.backend(), Machine.device(), Runtime.getRuntime().availableProcessors(), env("OMP_NUM_THREADS"),
+                env("OMP_WAIT_POLICY"), LocalDate.now(), o.steps(), o.warmup()));
+        s.append("| preset | model | batch | ms/step | p10–p90 ms |");
+        for (String h : PHASE_HEADERS) {
+            s.append(' ').append(h).append(" |");
+        }
+        s.append(" throughput | GFLOP/step | GFLOP/s | sgemm GFLOP/s | % of sgemm | peak RSS MB |\n");
+        s.append("|---|---|---|---|---|");
+        s.append("---|".repeat(PHASE_HEADERS.length));
+        s.append("---|---|---|---|---|---|\n");
+        for (SpeedRow r : rows) {
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s–%s |", r.preset(), r.description(), r.batch(), ms(r.medianMs()),
+                    ms(r.percentileMs(0.1)), ms(r.percentileMs(0.9))));
+            for (Phase ph : PHASES) {
+                s.append(' ').append(ms(r.phaseMedianMs(ph))).append(" |");
+            }
+            s.append(String.format(Locale.ROOT, " %s %s/s | %.2f | %.1f | %.1f | %.0f %% | %.0f |%n", num(r.examplesPerSecond()),
+                    r.unit(), r.flopsPerStep() / 1e9, r.achievedGflops(), r.sgemmGflops(),
+                    100 * r.achievedGflops() / r.sgemmGflops(), r.peakRssMb()));
+        }
+        s.append("\nPhases (ms, each the median over the steps): data = waiting for the batch (masks drawn on the trainer thread,"
+                + " synthetic pixels, no decoding); target fwd = EMA encoder on all tokens + target LayerNorm + gather;"
+                + " ctx fwd + pred = context encoder on the kept tokens, predictor and loss; backward = predictor and context"
+                + " encoder; optimiser = AdamW; EMA = target update; other = zeroing gradients, gradient norm, workspace."
+                + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = ND4J [B·N, D]×[D, 4D]"
+                + " FLOAT into a preallocated output, measured just before the row. Video rows alternate V-JEPA's short- and"
+                + " long-range mask generators over steps (one generator per step).\n");
+        if (o.note() != null && !o.note().isBlank()) {
+            s.append('\n').append(o.note().trim()).append('\n');
+        }
+        s.append("\nRegenerate: `./jepa4j bench speed").append(regenerateArgs(o)).append("`.\n");
+        return s.toString();
+    }
+
+    /** The options of {@code o} that differ from the defaults, as command-line flags. */
+    static String regenerateArgs(Options o) {
+        StringBuilder s = new StringBuilder();
+        if (!o.presets().equals(SpeedPreset.NAMES)) {
+            s.append(" --presets ").append(String.join(",", o.presets()));
+        }
+        StringBuilder b = new StringBuilder();
+        for (var e : o.batches().entrySet()) {
+            if (!e.getValue().equals(List.of(SpeedPreset.of(e.getKey()).defaultBatch()))) {
+                b.append(b.length() > 0 ? "," : "").append(e.getKey()).append('=')
+                        .append(String.join("/", e.getValue().stream().map(String::valueOf).toList()));
+            }
+        }
+        if (b.length() > 0) {
+            s.append(" --batches ").append(b);
+        }
+        s.append(o.steps() != 20 ? " --steps " + o.steps() : "").append(o.warmup() != 3 ? " --warmup " + o.warmup() : "");
+        s.append(o.seed() != 1 ? " --seed " + o.seed() : "");
+        return s.toString();
+    }
+
+    /** One line per row; times in ms. */
+    public static String csv(List<SpeedRow> rows) {
+        StringBuilder s = new StringBuilder("preset,model,unit,batch,steps,median_ms,p10_ms,p90_ms,");
+        s.append(String.join(",", PHASE_CSV));
+        s.append(",examples_per_s,gflop_per_step,achieved_gflops,sgemm_gflops,peak_rss_mb,backend,device\n");
+        String backend = csvField(Machine.backend());
+        String device = csvField(Machine.device());
+        for (SpeedRow r : rows) {
+            s.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.3f,%.3f,%.3f", r.preset(), csvField(r.description()), r.unit(),
+                    r.batch(), r.steps(), r.medianMs(), r.percentileMs(0.1), r.percentileMs(0.9)));
+            for (Phase ph : PHASES) {
+                s.append(String.format(Locale.ROOT, ",%.3f", r.phaseMedianMs(ph)));
+            }
+            s.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%.3f,%.1f,%s,%s%n", r.examplesPerSecond(), r.flopsPerStep() / 1e9,
+                    r.achievedGflops(), r.sgemmGflops(), r.peakRssMb(), backend, device));
+        }
+        return s.toString();
+    }
+
+    static void write(Path dir, String md, String csv) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("speed.md"), md);
+            Files.writeString(dir.resolve("speed.csv"), csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the speed table into " + dir, e);
+        }
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    private static String env(String k) {
+        String v = System.getenv(k);
+        return v == null ? "unset" : v;
+    }
+
+    private static String ms(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String num(double v) {
+        return v >= 10 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,2 +1,0 @@
-/** Whole-training-step speed benchmarks (printed tables). */
-package io.github.jepa4j.benchmarks.step;
