@@ -48,7 +48,9 @@ final class PlanRun {
             Trajectories data = gen.generate(0, c.trajectories());
             LOG.info("generated {} trajectories of {} frames; training the world model", c.trajectories(), c.frames());
             WorldModelConfig wc = WorldModelConfig.defaults(room.imageSize())
-                    .withSteps(c.encoderSteps(), c.predictorSteps()).withSeed(c.seed());
+                    .withSteps(c.encoderSteps(), c.predictorSteps()).withSeed(c.seed())
+                    .withEncoder(WorldModelConfig.defaults(room.imageSize()).encoder().withSize(c.encoderDim(), 2, 4, 4 * c.encoderDim()))
+                    .withJointEncoder(c.jointEncoder(), WorldModelConfig.defaults(room.imageSize()).jointWeight());
             WorldModelTraining.Result r = WorldModelTraining.train(wc, data, c.logEvery());
             wm = r.model();
             metrics.putAll(r.metrics());

@@ -37,10 +37,15 @@ public final class ActionConditionedTask implements Task<TransitionBatch> {
     private final Scratch scratch = new Scratch(6);
 
     public ActionConditionedTask(PredictorSpec spec, DataType dtype, long seed) {
-        this.spec = spec;
-        this.trainable = new ParamStore(dtype);
-        this.predictor = spec.build(trainable, "predictor.");
+        this(spec, new ParamStore(dtype));
         this.trainable.allocate(seed);
+    }
+
+    /** Registers the predictor in {@code store} (not yet allocated; the caller allocates it). */
+    ActionConditionedTask(PredictorSpec spec, ParamStore store) {
+        this.spec = spec;
+        this.trainable = store;
+        this.predictor = spec.build(trainable, "predictor.");
         this.rollout = new PredictorRollout(predictor);
     }
 
@@ -59,17 +64,28 @@ public final class ActionConditionedTask implements Task<TransitionBatch> {
 
     @Override
     public StepOutput forwardBackward(TransitionBatch batch, StepContext ctx) {
+        return lossAndBackward(batch.latents(), batch.actions(), null);
+    }
+
+    /**
+     * The objective on embeddings {@code z [B, T+1, d]} and actions {@code [B, T, A]}: adds the
+     * predictor's parameter gradients and, when {@code gradZ [B, T+1, d]} is given, ADDS
+     * {@code dL/dz} of the predictor inputs into it (targets are stop-gradient), for training the
+     * encoder jointly ({@link JointWorldModelTask}).
+     */
+    public StepOutput lossAndBackward(INDArray latents, INDArray actions, INDArray gradZ) {
         int d = spec.latentDim();
         int aDim = spec.actionDim();
-        if (batch.latents().size(2) != d || batch.actions().size(2) != aDim) {
-            throw new IllegalArgumentException("batch has latents of width " + batch.latents().size(2) + " and actions of width "
-                    + batch.actions().size(2) + " but the predictor expects " + d + " and " + aDim);
+        if (latents.rank() != 3 || actions.rank() != 3 || latents.size(2) != d || actions.size(2) != aDim
+                || latents.size(0) != actions.size(0) || latents.size(1) != actions.size(1) + 1) {
+            throw new IllegalArgumentException("need latents [B, T+1, " + d + "] and actions [B, T, " + aDim + "], got "
+                    + java.util.Arrays.toString(latents.shape()) + " and " + java.util.Arrays.toString(actions.shape()));
         }
-        long b = batch.batchSize();
-        int t = batch.steps();
+        long b = latents.size(0);
+        int t = (int) actions.size(1);
         DataType dt = trainable.dtype();
-        INDArray z = batch.latents().castTo(dt);
-        INDArray a = batch.actions().castTo(dt);
+        INDArray z = latents.castTo(dt);
+        INDArray a = actions.castTo(dt);
 
         // 1. Teacher forcing: every transition of the window as one [B*T] batch.
         INDArray zin = scratch.get(ZIN, dt, b, t, d);
@@ -83,7 +99,10 @@ public final class ActionConditionedTask implements Task<TransitionBatch> {
         diff.assign(pred).subi(tgt.reshape('c', b * t, d));
         double tf = Transforms.abs(diff, true).sumNumber().doubleValue() / diff.length();
         Transforms.sign(diff, false).divi(diff.length());
-        predictor.backward(diff);
+        INDArray gin = predictor.backward(diff);
+        if (gradZ != null) {
+            gradZ.get(NDArrayIndex.all(), NDArrayIndex.interval(0, t), NDArrayIndex.all()).addi(gin.reshape('c', b, t, d));
+        }
 
         // 2. Rollout: k steps from z_0 on the predictor's own predictions.
         int k = Math.min(spec.rolloutSteps(), t);
@@ -101,6 +120,9 @@ public final class ActionConditionedTask implements Task<TransitionBatch> {
             g.get(NDArrayIndex.interval(1, k + 1), NDArrayIndex.all(), NDArrayIndex.all())
                     .assign(Transforms.sign(dro, false).muli(spec.rolloutWeight() / dro.length()));
             rollout.backward(g);
+            if (gradZ != null) {
+                gradZ.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).addi(rollout.startGradient());
+            }
         }
         Map<String, Double> terms = new LinkedHashMap<>();
         terms.put("tf", tf);

@@ -20,16 +20,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on pooled tokens, see {@link EncoderPretraining}); the final LayerNorm (eps 1e-6) gives the
  * layer-normed targets the predictor is trained against (as V-JEPA 2-AC normalises its target
  * tokens). One pooled vector per frame keeps the latent small ({@code D}), which keeps planning
- * cheap. Forward only: the encoder is frozen while the predictor trains and plans.
+ * cheap. {@link #backward} (parameter gradients only) serves joint training of encoder and
+ * predictor ({@link JointWorldModelTask}); for planning the encoder is frozen.
  */
 public final class StateEncoder {
-    private static final int POOLED = 0;
+    private static final int POOLED = 0, GRAD_TOKENS = 1;
 
     private final VitConfig config;
     private final ParamStore store;
     private final VisionTransformer vit;
     private final LayerNorm norm;
-    private final Scratch scratch = new Scratch(1);
+    private final Scratch scratch = new Scratch(2);
 
     /** Wraps an existing encoder (e.g. the one a pretraining task trained) and its store. */
     public StateEncoder(VisionTransformer vit, ParamStore store) {
@@ -75,6 +76,22 @@ public final class StateEncoder {
         INDArray pooled = scratch.get(POOLED, store.dtype(), frames.size(0), config.dim());
         tokens.mean(pooled, 1);
         return norm.forward(pooled);
+    }
+
+    /**
+     * Accumulates the encoder's parameter gradients from {@code dL/dz [B, D]} of the last
+     * {@link #encode}: through the LayerNorm, the mean pooling (each token gets {@code 1/N} of it)
+     * and the ViT.
+     */
+    public void backward(INDArray gradZ) {
+        INDArray gp = norm.backward(gradZ);
+        long b = gp.size(0);
+        int n = config.numTokens();
+        INDArray gt = scratch.get(GRAD_TOKENS, gp.dataType(), b, n, config.dim());
+        gt.assign(0);
+        org.nd4j.linalg.factory.Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp(gt, gp, gt, 0, 2));
+        gt.divi(n);
+        vit.backward(gt);
     }
 
     /** Encodes {@code frames} in chunks of {@code chunk} into a new array {@code [B, D]} (for datasets). */

@@ -22,10 +22,14 @@ import io.github.jepa4j.core.model.VitConfig;
  * @param window           transitions per window (default 8; at least rolloutSteps)
  * @param predictorLr      predictor peak learning rate (default 1e-3)
  * @param seed             seed of initialisation and batch sampling
+ * @param jointEncoder     false: the pretrained encoder is frozen while the predictor trains; true: the
+ *                         predictor stage trains the encoder too, with the anti-collapse module on the embeddings
+ * @param jointWeight      weight of the anti-collapse term in joint training (default 0.02)
  */
 public record WorldModelConfig(VitConfig encoder, String antiCollapse, Object antiCollapseConfig, int encoderSteps, int encoderBatch, double encoderLr,
                                int maxGap, int predictorHidden, int predictorDepth, int rolloutSteps, double rolloutWeight,
-                               int predictorSteps, int predictorBatch, int window, double predictorLr, long seed) {
+                               int predictorSteps, int predictorBatch, int window, double predictorLr, long seed,
+                               boolean jointEncoder, double jointWeight) {
     public WorldModelConfig {
         if (encoder == null || encoder.isVideo()) {
             throw new IllegalArgumentException("WorldModelConfig: the encoder must be an image ViT, got " + encoder);
@@ -47,43 +51,49 @@ public record WorldModelConfig(VitConfig encoder, String antiCollapse, Object an
     /** Defaults for {@code size x size} RGB frames (see the parameter list). */
     public static WorldModelConfig defaults(int size) {
         VitConfig vit = new VitConfig(3, size, size, 1, 8, 1, 64, 2, 4, 128, 1e-6);
-        return new WorldModelConfig(vit, "vicreg", null, 600, 64, 1e-3, 2, 256, 2, 4, 1.0, 1500, 64, 8, 1e-3, 0);
+        return new WorldModelConfig(vit, "vicreg", null, 600, 64, 1e-3, 2, 256, 2, 4, 1.0, 1500, 64, 8, 1e-3, 0, false, 0.02);
     }
 
     public WorldModelConfig withSteps(int encoder, int predictor) {
         return new WorldModelConfig(this.encoder, antiCollapse, antiCollapseConfig, encoder, encoderBatch, encoderLr, maxGap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictor, predictorBatch, window, predictorLr, seed);
+                predictorDepth, rolloutSteps, rolloutWeight, predictor, predictorBatch, window, predictorLr, seed, jointEncoder, jointWeight);
     }
 
     public WorldModelConfig withBatches(int encoder, int predictor) {
         return new WorldModelConfig(this.encoder, antiCollapse, antiCollapseConfig, encoderSteps, encoder, encoderLr, maxGap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictor, window, predictorLr, seed);
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictor, window, predictorLr, seed, jointEncoder, jointWeight);
     }
 
     public WorldModelConfig withEncoder(VitConfig v) {
         return new WorldModelConfig(v, antiCollapse, antiCollapseConfig, encoderSteps, encoderBatch, encoderLr, maxGap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed);
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed, jointEncoder, jointWeight);
     }
 
     public WorldModelConfig withPredictor(int hidden, int depth, int rollout, int window) {
         return new WorldModelConfig(encoder, antiCollapse, antiCollapseConfig, encoderSteps, encoderBatch, encoderLr, maxGap, hidden,
-                depth, rollout, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed);
+                depth, rollout, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed, jointEncoder, jointWeight);
     }
 
     /** Another anti-collapse module for the encoder pretraining ({@code config} null: its defaults). */
     public WorldModelConfig withAntiCollapse(String name, Object config) {
         return new WorldModelConfig(encoder, name, config, encoderSteps, encoderBatch, encoderLr, maxGap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed);
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed, jointEncoder, jointWeight);
     }
 
     public WorldModelConfig withMaxGap(int gap) {
         return new WorldModelConfig(encoder, antiCollapse, antiCollapseConfig, encoderSteps, encoderBatch, encoderLr, gap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed);
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed, jointEncoder, jointWeight);
+    }
+
+    /** Joint (true) or frozen-encoder (false) predictor training, with the anti-collapse weight of joint training. */
+    public WorldModelConfig withJointEncoder(boolean joint, double weight) {
+        return new WorldModelConfig(encoder, antiCollapse, antiCollapseConfig, encoderSteps, encoderBatch, encoderLr, maxGap, predictorHidden,
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, seed, joint, weight);
     }
 
     public WorldModelConfig withSeed(long s) {
         return new WorldModelConfig(encoder, antiCollapse, antiCollapseConfig, encoderSteps, encoderBatch, encoderLr, maxGap, predictorHidden,
-                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, s);
+                predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, s, jointEncoder, jointWeight);
     }
 
     /** The predictor settings for actions of width {@code actionDim}. */

@@ -77,36 +77,87 @@ public final class WorldModelTraining {
             }
             metrics.put("encoder.loss", last[0]);
         }
+        PredictorSpec spec = c.predictorSpec(aDim);
+        if (c.jointEncoder()) {
+            return trainJoint(c, data, spec, enc, metrics, logEvery);
+        }
         StateEncoder encoder = new StateEncoder(enc.encoder(), enc.trainable());
 
         // 2. Encode every frame once.
-        int s = c.encoder().height();
-        INDArray flat = frames.reshape('c', n * t, frames.size(2), s, frames.size(4));
-        INDArray z = encoder.encodeAll(flat, 256).reshape('c', n, t, c.encoder().dim());
-        metrics.put("embedding.std", z.reshape('c', n * t, c.encoder().dim()).std(0).meanNumber().doubleValue());
+        INDArray z = encodeAll(encoder, frames);
+        metrics.put("embedding.std", embeddingStd(z));
 
         // 3. Predictor on random windows of the encoded trajectories.
-        PredictorSpec spec = c.predictorSpec(aDim);
         ActionConditionedTask task = new ActionConditionedTask(spec, DataType.FLOAT, c.seed() + 1);
         if (c.predictorSteps() > 0) {
             Map<String, Double> first = new LinkedHashMap<>();
             Map<String, Double> last = new LinkedHashMap<>();
-            OptimConfig oc = OptimConfig.defaults().withLr(c.predictorLr()).withWarmupSteps(c.predictorSteps() / 20)
-                    .withWeightDecay(0.01, 0.01);
             int window = Math.min(c.window(), t - 1);
             try (Trainer<TransitionBatch> tr = Trainer.builder(task,
                             new LatentTrajectories(z, actions.castTo(DataType.FLOAT), c.predictorBatch(), window, c.seed() + 2))
-                    .totalSteps(c.predictorSteps()).optim(oc).seed(c.seed() + 2)
+                    .totalSteps(c.predictorSteps()).optim(predictorOptim(c)).seed(c.seed() + 2)
                     .listener(new NanGuard()).listener(new ProgressLogger(logEvery)).listener(terms(first, last)).build()) {
                 tr.fit();
             }
-            metrics.put("predictor.tf.first", first.getOrDefault("tf", Double.NaN));
-            metrics.put("predictor.rollout.first", first.getOrDefault("rollout", Double.NaN));
-            metrics.put("predictor.tf", last.getOrDefault("tf", Double.NaN));
-            metrics.put("predictor.rollout", last.getOrDefault("rollout", Double.NaN));
+            putTerms(metrics, first, last);
         }
         ParamStore ps = task.trainable();
         return new Result(new LearnedWorldModel(encoder, spec, ps, task.predictor()), metrics);
+    }
+
+    /** Stage 3 with the encoder trained too (starting from the pretrained one when there was pretraining). */
+    private static Result trainJoint(WorldModelConfig c, Trajectories data, PredictorSpec spec, JointEmbeddingTask pre,
+                                     Map<String, Double> metrics, int logEvery) {
+        JointWorldModelTask task = new JointWorldModelTask(c.encoder(), spec, AntiCollapseRegistry.create(c.antiCollapse(),
+                c.antiCollapseConfig()), c.jointWeight(), DataType.FLOAT, c.seed() + 1);
+        long es = task.encoderSize();
+        if (c.encoderSteps() > 0) {
+            task.trainable().paramRange(0, es).assign(pre.trainable().paramRange(0, es));
+        }
+        int t = (int) data.frames().size(1);
+        if (c.predictorSteps() > 0) {
+            Map<String, Double> first = new LinkedHashMap<>();
+            Map<String, Double> last = new LinkedHashMap<>();
+            int window = Math.min(c.rolloutSteps(), t - 1);
+            try (Trainer<FrameWindows.FrameWindow> tr = Trainer.builder(task,
+                            new FrameWindows(data.frames(), data.actions().castTo(DataType.FLOAT), Math.max(1, c.predictorBatch() / 2),
+                                    window, c.seed() + 2))
+                    .totalSteps(c.predictorSteps()).optim(predictorOptim(c)).seed(c.seed() + 2)
+                    .listener(new NanGuard()).listener(new ProgressLogger(logEvery)).listener(terms(first, last)).build()) {
+                tr.fit();
+            }
+            putTerms(metrics, first, last);
+        }
+        // Separate encoder and predictor stores, as a frozen-encoder model has (checkpoint layout).
+        LearnedWorldModel m = LearnedWorldModel.build(c.encoder(), spec, DataType.FLOAT, c.seed());
+        m.encoder().store().params().assign(task.trainable().paramRange(0, es));
+        m.predictorStore().params().assign(task.trainable().paramRange(es, es + m.predictorStore().size()));
+        metrics.put("embedding.std", embeddingStd(encodeAll(m.encoder(), data.frames())));
+        return new Result(m, metrics);
+    }
+
+    private static OptimConfig predictorOptim(WorldModelConfig c) {
+        return OptimConfig.defaults().withLr(c.predictorLr()).withWarmupSteps(c.predictorSteps() / 20).withWeightDecay(0.01, 0.01);
+    }
+
+    private static void putTerms(Map<String, Double> metrics, Map<String, Double> first, Map<String, Double> last) {
+        metrics.put("predictor.tf.first", first.getOrDefault("tf", Double.NaN));
+        metrics.put("predictor.rollout.first", first.getOrDefault("rollout", Double.NaN));
+        metrics.put("predictor.tf", last.getOrDefault("tf", Double.NaN));
+        metrics.put("predictor.rollout", last.getOrDefault("rollout", Double.NaN));
+    }
+
+    /** Embeddings {@code [N, T, d]} of all frames {@code [N, T, C, H, W]}. */
+    static INDArray encodeAll(StateEncoder encoder, INDArray frames) {
+        long n = frames.size(0);
+        long t = frames.size(1);
+        INDArray flat = frames.reshape('c', n * t, frames.size(2), frames.size(3), frames.size(4));
+        return encoder.encodeAll(flat, 256).reshape('c', n, t, encoder.latentDim());
+    }
+
+    /** Mean over dimensions of the std over frames: near 0 for a collapsed encoder. */
+    static double embeddingStd(INDArray z) {
+        return z.reshape('c', z.length() / z.size(2), z.size(2)).std(0).meanNumber().doubleValue();
     }
 
     private static TrainingListener lastLoss(double[] last) {
