@@ -24,7 +24,7 @@ import io.github.jepa4j.core.model.VitConfig;
  * @param seed             seed of initialisation and batch sampling
  * @param jointEncoder     false: the pretrained encoder is frozen while the predictor trains; true: the
  *                         predictor stage trains the encoder too, with the anti-collapse module on the embeddings
- * @param jointWeight      weight of the anti-collapse term in joint training (default 0.02)
+ * @param jointWeight      weight of the anti-collapse term in joint training (default 1: VICReg's own coefficients against an L1 prediction loss of weight 1)
  */
 public record WorldModelConfig(VitConfig encoder, String antiCollapse, Object antiCollapseConfig, int encoderSteps, int encoderBatch, double encoderLr,
                                int maxGap, int predictorHidden, int predictorDepth, int rolloutSteps, double rolloutWeight,
@@ -51,7 +51,7 @@ public record WorldModelConfig(VitConfig encoder, String antiCollapse, Object an
     /** Defaults for {@code size x size} RGB frames (see the parameter list). */
     public static WorldModelConfig defaults(int size) {
         VitConfig vit = new VitConfig(3, size, size, 1, 8, 1, 64, 2, 4, 128, 1e-6);
-        return new WorldModelConfig(vit, "vicreg", null, 600, 64, 1e-3, 2, 256, 2, 4, 1.0, 1500, 64, 8, 1e-3, 0, false, 0.02);
+        return new WorldModelConfig(vit, "vicreg", null, 600, 64, 1e-3, 2, 256, 2, 4, 1.0, 1500, 64, 8, 1e-3, 0, false, 1.0);
     }
 
     public WorldModelConfig withSteps(int encoder, int predictor) {

@@ -51,6 +51,16 @@ class LearnedWorldModelTest {
     }
 
     @Test
+    void jointTrainingLowersThePredictionLossWithoutCollapse() {
+        Trajectories data = gen.generate(0, 40);
+        WorldModelTraining.Result r = WorldModelTraining.train(tiny().withSteps(0, 150).withJointEncoder(true, 1.0), data, 1000);
+        Map<String, Double> m = r.metrics();
+        assertTrue(m.get("predictor.tf") < 0.8 * m.get("predictor.tf.first"), "teacher-forcing loss did not drop: " + m);
+        assertTrue(m.get("embedding.std") > 0.2, "embeddings collapsed: " + m);
+        assertEquals(32, r.model().latentDim());
+    }
+
+    @Test
     void trueFuturesHaveLowerEnergyThanRandomActions() {
         LearnedWorldModel wm = result.model();
         Trajectories test = gen.generate(1000, 30);

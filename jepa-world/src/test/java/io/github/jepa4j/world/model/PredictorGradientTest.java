@@ -100,6 +100,20 @@ class PredictorGradientTest {
     }
 
     @Test
+    void stateEncoderBackwardMatchesFiniteDifferences() {
+        var vit = new io.github.jepa4j.core.model.VitConfig(3, 8, 8, 1, 4, 1, 8, 1, 2, 12, 1e-6);
+        StateEncoder enc = StateEncoder.create(vit, DataType.DOUBLE, 5);
+        ParamStore store = enc.store();
+        INDArray x = rand(21, 2, 3, 8, 8);
+        INDArray up = rand(22, 2, 8);
+        Supplier<Double> loss = () -> enc.encode(x).mul(up).sumNumber().doubleValue();
+        store.zeroGrads();
+        enc.encode(x);
+        enc.backward(up);
+        checkParams(store, loss);
+    }
+
+    @Test
     void badShapesAreRejected() {
         ParamStore store = new ParamStore(DataType.DOUBLE);
         MlpActionPredictor p = new MlpActionPredictor(store, "p.", 4, 2, 6, 1, true);
