@@ -32,7 +32,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the encoder and predictor configurations.
  */
 public final class LearnedWorldModel implements WorldModel {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int DIFF = 0, ENERGY = 1, GRAD_STATES = 2, GOAL = 3, START = 4, ACTIONS = 5, ABS = 6;
 
     private final StateEncoder encoder;
