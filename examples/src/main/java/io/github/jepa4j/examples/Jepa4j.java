@@ -8,10 +8,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code jepa4j} command line: {@code train}, {@code eval}. */
+/** The {@code jepa4j} command line: {@code train}, {@code eval}, {@code plan}. */
 @Command(name = "jepa4j", mixinStandardHelpOptions = true, version = "jepa4j 0.1.0",
         description = "JEPA self-supervised training on the JVM.",
-        subcommands = {Jepa4j.Train.class, Jepa4j.Eval.class})
+        subcommands = {Jepa4j.Train.class, Jepa4j.Eval.class, PlanCommand.class})
 public final class Jepa4j implements Runnable {
     @Override
     public void run() {

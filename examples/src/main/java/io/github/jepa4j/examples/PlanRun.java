@@ -1,0 +1,81 @@
+package io.github.jepa4j.examples;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.jepa4j.world.env.RoomConfig;
+import io.github.jepa4j.world.env.Trajectories;
+import io.github.jepa4j.world.env.TrajectoryGenerator;
+import io.github.jepa4j.world.model.LearnedWorldModel;
+import io.github.jepa4j.world.model.WorldModelConfig;
+import io.github.jepa4j.world.model.WorldModelTraining;
+import io.github.jepa4j.world.plan.CemPlanner;
+import io.github.jepa4j.world.plan.GradientMpcPlanner;
+import io.github.jepa4j.world.plan.PlanEvaluation;
+import io.github.jepa4j.world.plan.Planner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code plan} experiment: random-action trajectories of the two-room environment, the
+ * two-stage world model ({@link WorldModelTraining}: JEPA-pretrained frozen encoder, then the
+ * action-conditioned predictor), then {@link PlanEvaluation} of the planner against the random
+ * and greedy baselines. Writes {@code summary.json} (the evaluation's fields plus
+ * {@code train_seconds}, {@code eval_seconds} and the training metrics under {@code training}),
+ * {@code trajectories.png} and, when it trained, {@code world-model.ckpt}.
+ */
+final class PlanRun {
+    private static final Logger LOG = LoggerFactory.getLogger("jepa4j.plan");
+    static final String CHECKPOINT = "world-model.ckpt";
+
+    private PlanRun() {}
+
+    static Map<String, Object> run(PlanConfig c) throws IOException {
+        Path out = Path.of(c.out());
+        Files.createDirectories(out);
+        RoomConfig room = RoomConfig.defaults();
+        LearnedWorldModel wm;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        if (c.checkpoint() != null) {
+            wm = LearnedWorldModel.load(Path.of(c.checkpoint()));
+            LOG.info("loaded world model from {}", c.checkpoint());
+        } else {
+            TrajectoryGenerator gen = TrajectoryGenerator.builder().config(room).frames(c.frames()).seed(c.seed()).build();
+            Trajectories data = gen.generate(0, c.trajectories());
+            LOG.info("generated {} trajectories of {} frames; training the world model", c.trajectories(), c.frames());
+            WorldModelConfig wc = WorldModelConfig.defaults(room.imageSize())
+                    .withSteps(c.encoderSteps(), c.predictorSteps()).withSeed(c.seed())
+                    .withEncoder(WorldModelConfig.defaults(room.imageSize()).encoder().withSize(c.encoderDim(), 2, 4, 4 * c.encoderDim()))
+                    .withJointEncoder(c.jointEncoder(), WorldModelConfig.defaults(room.imageSize()).jointWeight());
+            WorldModelTraining.Result r = WorldModelTraining.train(wc, data, c.logEvery());
+            wm = r.model();
+            metrics.putAll(r.metrics());
+            wm.save(out.resolve(CHECKPOINT));
+        }
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        Planner planner = c.planner().equals("cem")
+                ? CemPlanner.builder(wm).samples(c.samples()).iterations(c.iterations()).horizon(c.horizon()).seed(c.seed()).build()
+                : GradientMpcPlanner.builder(wm).restarts(Math.max(1, c.samples() / 100)).steps(c.iterations())
+                        .horizon(c.horizon()).seed(c.seed()).build();
+        PlanEvaluation eval = PlanEvaluation.builder().config(room).episodes(c.episodes()).maxSteps(c.maxSteps())
+                .crossRoomFraction(c.crossRoomFraction()).seed(c.seed()).build().log(LOG::info);
+        long t1 = System.nanoTime();
+        PlanEvaluation.PlanReport report = eval.run(wm, planner);
+        double evalSeconds = (System.nanoTime() - t1) / 1e9;
+        report.write(out);
+        ObjectNode summary = (ObjectNode) RunConfig.JSON.readTree(report.summary().toJson());
+        summary.put("train_seconds", trainSeconds);
+        summary.put("eval_seconds", evalSeconds);
+        summary.put("checkpoint", c.checkpoint() != null ? c.checkpoint() : out.resolve(CHECKPOINT).toString());
+        summary.set("training", RunConfig.JSON.valueToTree(metrics));
+        summary.set("config", RunConfig.JSON.valueToTree(c));
+        RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = RunConfig.JSON.convertValue(summary, Map.class);
+        return m;
+    }
+}
