@@ -1,5 +1,6 @@
 package io.github.jepa4j.benchmarks.collapse;
 
+import io.github.jepa4j.benchmarks.BenchCli;
 import io.github.jepa4j.core.model.VitConfig;
 import io.github.jepa4j.examples.ImageExperiment;
 import io.github.jepa4j.image.data.ImageDataset;
@@ -11,12 +12,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The collapse study: every combination of {@code --methods} x {@code --anti-collapse} x seeds
@@ -28,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * <p>Run: {@code benchmarks/run-collapse.sh [--methods ijepa,joint] [--anti-collapse none,ema,vicreg,sigreg,barlow]
  * [--seeds 3 | --seed-list 1,2,3] [--steps 150] [--batch 32] [--every 25] [--lr 1e-3] [--data shapes|fashion-mnist|DIR]
  * [--data-dir DIR] [--model small|ref] [--train-size 4000] [--knn-train 500] [--knn-test 250] [--monitor-images 256]
- * [--workers 1] [--parallel 1] [--out runs/collapse-study]}, or {@code --rerun RUN/config.json [--out DIR]} for one saved run.
+ * [--workers 1] [--parallel 1] [--out runs/collapse-study]}, or {@code --rerun RUN/config.json [--out DIR]} for one saved run;
+ * {@code --help} lists the options. Flags are parsed by picocli ({@link BenchCli}) into the validated {@link Options}.
  */
 public final class CollapseStudy {
     private static final Logger LOG = LoggerFactory.getLogger(CollapseStudy.class);
+    private static final String DEFAULT_OUT = "runs/collapse-study";
+    private static final String DEFAULT_RERUN_OUT = "runs/collapse-rerun";
 
     /** The study's settings; {@link #runs()} expands them into the run matrix. */
     public record Options(List<String> methods, List<String> antiCollapse, List<Long> seeds, int steps, int batch, int every,
@@ -39,64 +50,16 @@ public final class CollapseStudy {
                           int monitorImages, int workers, int parallel, Path out) {
         public static Options defaults() {
             return new Options(StudyRunConfig.METHODS, StudyRunConfig.ANTI_COLLAPSE, List.of(1L, 2L, 3L), 150, 32, 25, 1e-3,
-                    "shapes", null, "small", 4000, 500, 250, 256, 1, 1, Path.of("runs/collapse-study"));
+                    "shapes", null, "small", 4000, 500, 250, 256, 1, 1, Path.of(DEFAULT_OUT));
         }
 
-        /** Parses {@code --name value} flags over the defaults. */
+        /** Parses {@code --name value} flags over the defaults; bad input: {@link IllegalArgumentException}. */
         public static Options parse(String... args) {
-            Options o = defaults();
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("flag " + flag + " needs a value");
-                }
-                String v = args[++i];
-                o = switch (flag) {
-                    case "--methods" -> o.with(list(v), o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--anti-collapse" -> o.with(o.methods, list(v), o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--seeds" -> {
-                        int n = Integer.parseInt(v);
-                        if (n <= 0) {
-                            throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
-                        }
-                        List<Long> s = new ArrayList<>();
-                        for (long k = 1; k <= n; k++) {
-                            s.add(k);
-                        }
-                        yield o.with(o.methods, o.antiCollapse, s, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    }
-                    case "--seed-list" -> o.with(o.methods, o.antiCollapse, list(v).stream().map(Long::parseLong).toList(), o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--steps" -> o.with(o.methods, o.antiCollapse, o.seeds, Integer.parseInt(v), o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--batch" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, Integer.parseInt(v), o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--every" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, Integer.parseInt(v), o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--lr" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, Double.parseDouble(v), o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--data" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, v, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--data-dir" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, v, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--model" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, v, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--train-size" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, Integer.parseInt(v), o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--knn-train" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, Integer.parseInt(v), o.knnTest, o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--knn-test" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, Integer.parseInt(v), o.monitorImages, o.workers, o.parallel, o.out);
-                    case "--monitor-images" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, Integer.parseInt(v), o.workers, o.parallel, o.out);
-                    case "--workers" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, Integer.parseInt(v), o.parallel, o.out);
-                    case "--parallel" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, Integer.parseInt(v), o.out);
-                    case "--out" -> o.with(o.methods, o.antiCollapse, o.seeds, o.steps, o.batch, o.every, o.lr, o.data, o.dataDir, o.model, o.trainSize, o.knnTrain, o.knnTest, o.monitorImages, o.workers, o.parallel, Path.of(v));
-                    default -> throw new IllegalArgumentException("unknown flag '" + flag + "'; valid: --methods --anti-collapse --seeds"
-                            + " --seed-list --steps --batch --every --lr --data --data-dir --model --train-size --knn-train --knn-test"
-                            + " --monitor-images --workers --parallel --out --rerun");
-                };
+            Flags f = BenchCli.parse(new Flags(), args);
+            if (f.rerun != null) {
+                throw new IllegalArgumentException("--rerun re-runs one saved run and is no study option; run it through main");
             }
-            return o;
-        }
-
-        private Options with(List<String> methods, List<String> antiCollapse, List<Long> seeds, int steps, int batch, int every,
-                             double lr, String data, String dataDir, String model, int trainSize, int knnTrain, int knnTest,
-                             int monitorImages, int workers, int parallel, Path out) {
-            return new Options(methods, antiCollapse, seeds, steps, batch, every, lr, data, dataDir, model, trainSize, knnTrain,
-                    knnTest, monitorImages, workers, parallel, out);
-        }
-
-        private static List<String> list(String v) {
-            return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+            return f.options();
         }
 
         public Options {
@@ -144,18 +107,134 @@ public final class CollapseStudy {
 
     private CollapseStudy() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length >= 2 && args[0].equals("--rerun")) {
-            StudyRunConfig c = StudyRunConfig.load(Path.of(args[1]));
-            Path out = args.length >= 4 && args[2].equals("--out") ? Path.of(args[3]) : Path.of("runs/collapse-rerun");
-            CollapseRun.Result r = CollapseRun.run(c, out.resolve(c.id()));
-            StudyReport.write(out, List.of(r), c.encoder().dim());
-            System.out.println(Files.readString(out.resolve(StudyReport.SUMMARY)));
-            return;
+    public static void main(String[] args) {
+        System.exit(BenchCli.execute(new Flags(), args));
+    }
+
+    /** The command-line flags; {@link #options()} turns them into validated {@link Options}. */
+    @Command(name = "jepa4j bench collapse", sortOptions = false, sortSynopsis = false, showDefaultValues = true,
+            description = {"The collapse study: every combination of --methods x --anti-collapse x seeds trained for --steps,"
+                    + " with collapse metrics and a kNN probe every --every steps; writes the combined CSV, plots and"
+                    + " summary.md into --out. Finished runs are skipped: run again to resume.",
+                "With --rerun RUN/config.json [--out DIR], re-runs one saved run of a study instead."})
+    static final class Flags implements Callable<Integer> {
+        private static final Options D = Options.defaults();
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @Option(names = "--methods", paramLabel = "LIST", description = "training methods, comma-separated (ijepa, joint)")
+        String methods = String.join(",", D.methods());
+
+        @Option(names = "--anti-collapse", paramLabel = "LIST",
+                description = "anti-collapse mechanisms, comma-separated (none, ema, vicreg, sigreg, barlow)")
+        String antiCollapse = String.join(",", D.antiCollapse());
+
+        @Option(names = "--seeds", paramLabel = "N", description = "seeds 1..N (default: 3)")
+        Integer seeds;
+
+        @Option(names = "--seed-list", paramLabel = "LIST", description = "explicit seeds, comma-separated, instead of --seeds")
+        String seedList;
+
+        @Option(names = "--steps", paramLabel = "N", description = "training steps per run")
+        int steps = D.steps();
+
+        @Option(names = "--batch", paramLabel = "N")
+        int batch = D.batch();
+
+        @Option(names = "--every", paramLabel = "N", description = "metrics and kNN probe every N steps")
+        int every = D.every();
+
+        @Option(names = "--lr", paramLabel = "X")
+        double lr = D.lr();
+
+        @Option(names = "--data", paramLabel = "shapes|fashion-mnist|DIR")
+        String data = D.data();
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory")
+        String dataDir = D.dataDir();
+
+        @Option(names = "--model", paramLabel = "small|ref", description = "encoder: small (D64 depth 2) or ref (D128 depth 4)")
+        String model = D.model();
+
+        @Option(names = "--train-size", paramLabel = "N", description = "images in the built-in shapes training split")
+        int trainSize = D.trainSize();
+
+        @Option(names = "--knn-train", paramLabel = "N", description = "training images of the kNN probe")
+        int knnTrain = D.knnTrain();
+
+        @Option(names = "--knn-test", paramLabel = "N", description = "test images of the kNN probe")
+        int knnTest = D.knnTest();
+
+        @Option(names = "--monitor-images", paramLabel = "N", description = "images the collapse metrics are measured on")
+        int monitorImages = D.monitorImages();
+
+        @Option(names = "--workers", paramLabel = "N", description = "data-loading threads per run")
+        int workers = D.workers();
+
+        @Option(names = "--parallel", paramLabel = "N",
+                description = "runs at a time (set OMP_NUM_THREADS to about cores/N)")
+        int parallel = D.parallel();
+
+        @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: " + DEFAULT_OUT
+                + "; with --rerun " + DEFAULT_RERUN_OUT + ")")
+        Path out;
+
+        @Option(names = "--rerun", paramLabel = "RUN/config.json", description = "re-run one saved run (only --out applies)")
+        Path rerun;
+
+        /** The study's validated options. */
+        Options options() {
+            if (seeds != null && seedList != null) {
+                throw new IllegalArgumentException("give --seeds N or --seed-list LIST, not both: got --seeds " + seeds
+                        + " and --seed-list " + seedList);
+            }
+            List<Long> s = D.seeds();
+            if (seeds != null) {
+                if (seeds <= 0) {
+                    throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+                }
+                s = LongStream.rangeClosed(1, seeds).boxed().toList();
+            } else if (seedList != null) {
+                s = list(seedList).stream().map(Long::parseLong).toList();
+            }
+            return new Options(list(methods), list(antiCollapse), s, steps, batch, every, lr, data, dataDir, model, trainSize,
+                    knnTrain, knnTest, monitorImages, workers, parallel, out != null ? out : Path.of(DEFAULT_OUT));
         }
-        Options o = Options.parse(args);
-        run(o);
-        System.out.println(Files.readString(o.out().resolve(StudyReport.SUMMARY)));
+
+        /** Comma-separated, trimmed, lower-case; empty items dropped. */
+        private static List<String> list(String v) {
+            return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (rerun != null) {
+                List<String> others = spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
+                        .filter(n -> !n.equals("--rerun") && !n.equals("--out")).distinct().toList();
+                if (!others.isEmpty()) {
+                    throw new IllegalArgumentException("--rerun takes only --out; the saved config.json fixes the rest, got "
+                            + String.join(" ", others));
+                }
+                rerun(rerun, out != null ? out : Path.of(DEFAULT_RERUN_OUT));
+                return 0;
+            }
+            Options o = options();
+            run(o);
+            System.out.println(Files.readString(o.out().resolve(StudyReport.SUMMARY)));
+            return 0;
+        }
+    }
+
+    /** Re-runs the saved run {@code config} into {@code out/ID} and writes its one-run report into {@code out}. */
+    static void rerun(Path config, Path out) throws IOException {
+        StudyRunConfig c = StudyRunConfig.load(config);
+        CollapseRun.Result r = CollapseRun.run(c, out.resolve(c.id()));
+        StudyReport.write(out, List.of(r), c.encoder().dim());
+        System.out.println(Files.readString(out.resolve(StudyReport.SUMMARY)));
     }
 
     /** Runs (or skips) every run of the matrix and writes the report; returns the results in matrix order. */

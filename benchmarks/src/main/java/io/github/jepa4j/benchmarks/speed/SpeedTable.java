@@ -1,5 +1,6 @@
 package io.github.jepa4j.benchmarks.speed;
 
+import io.github.jepa4j.benchmarks.BenchCli;
 import io.github.jepa4j.core.task.MaskedBatch;
 import io.github.jepa4j.core.task.MaskedJepaTask;
 import io.github.jepa4j.core.train.PhaseTimes;
@@ -18,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The speed table ({@code ./jepa4j bench speed}): median wall time of a full I-JEPA / V-JEPA
@@ -57,42 +61,9 @@ public final class SpeedTable {
             }
         }
 
+        /** Parses {@code --name value} flags over the defaults; bad input: {@link IllegalArgumentException}. */
         public static Options parse(String... args) {
-            List<String> presets = SpeedPreset.NAMES;
-            String batchSpec = null;
-            int steps = 20;
-            int warmup = 3;
-            long seed = 1;
-            Path out = Path.of("runs/bench-speed");
-            String note = null;
-            int rss = 0;
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--help") || flag.equals("-h")) {
-                    throw new IllegalArgumentException(usage());
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + flag + "\n" + usage());
-                }
-                String v = args[++i];
-                switch (flag) {
-                    case "--presets" -> presets = List.of(v.split(","));
-                    case "--batches" -> batchSpec = v;
-                    case "--steps" -> steps = Integer.parseInt(v);
-                    case "--warmup" -> warmup = Integer.parseInt(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--out" -> out = Path.of(v);
-                    case "--note" -> note = v;
-                    case "--rss-steps" -> rss = Integer.parseInt(v);
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + usage());
-                }
-            }
-            return new Options(presets, parseBatches(presets, batchSpec), steps, warmup, seed, out, note, rss);
-        }
-
-        static String usage() {
-            return "usage: bench speed [--presets " + String.join(",", SpeedPreset.NAMES) + "] [--batches 8,16 | ref=64/128,vit-tiny=8]"
-                    + " [--steps 20] [--warmup 3] [--seed 1] [--out runs/bench-speed] [--note TEXT] [--rss-steps 0]";
+            return BenchCli.parse(new Flags(), args).options();
         }
 
         private static Map<String, List<Integer>> parseBatches(List<String> presets, String spec) {
@@ -132,18 +103,58 @@ public final class SpeedTable {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.println(Options.usage());
-            return;
+        System.exit(BenchCli.execute(new Flags(), args));
+    }
+
+    /** The command-line flags; {@link #options()} turns them into validated {@link Options}. */
+    @Command(name = "jepa4j bench speed", sortOptions = false, sortSynopsis = false, showDefaultValues = true,
+            description = "Median wall time of a full training step per encoder preset and batch size, split into phases,"
+                    + " with throughput, GFLOP/s and peak RSS; writes OUT/speed.md and OUT/speed.csv.")
+    static final class Flags implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @Option(names = "--presets", paramLabel = "LIST", description = "encoder presets, comma-separated")
+        String presets = String.join(",", SpeedPreset.NAMES);
+
+        @Option(names = "--batches", paramLabel = "LIST", description = "batch sizes for every preset (8,16) or per preset"
+                + " (ref=64/128,vit-tiny=8); default: each preset's own batch")
+        String batches;
+
+        @Option(names = "--steps", paramLabel = "N", description = "measured steps per row")
+        int steps = 20;
+
+        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured steps before them")
+        int warmup = 3;
+
+        @Option(names = "--seed", paramLabel = "N")
+        long seed = 1;
+
+        @Option(names = "--out", paramLabel = "DIR")
+        Path out = Path.of("runs/bench-speed");
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "text added under the table")
+        String note;
+
+        @Option(names = "--rss-steps", paramLabel = "N",
+                description = "afterwards, N more steps of the first row printing RSS every N/10 steps (a leak check)")
+        int rssSteps;
+
+        /** The validated options. */
+        Options options() {
+            List<String> p = List.of(presets.split(","));
+            return new Options(p, Options.parseBatches(p, batches), steps, warmup, seed, out, note, rssSteps);
         }
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+
+        @Override
+        public Integer call() {
+            report(options());
+            return 0;
         }
+    }
+
+    /** Measures every row of {@code o}, prints the table and writes it into {@code o.out()}. */
+    static void report(Options o) {
         String loadBefore = Machine.loadAverage();
         List<SpeedRow> rows = run(o);
         String md = markdown(rows, o) + "\nLoad average (1 min) before the run " + loadBefore + ", after it "

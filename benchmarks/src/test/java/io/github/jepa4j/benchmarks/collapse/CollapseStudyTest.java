@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jepa4j.benchmarks.BenchCli;
 import io.github.jepa4j.regularizers.monitor.CollapseMonitor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,11 +82,73 @@ class CollapseStudyTest {
                 sub.runs(enc).stream().map(StudyRunConfig::id).toList());
         assertEquals(50, sub.runs(enc).get(0).steps());
         var e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--bogus", "1"));
-        assertTrue(e.getMessage().contains("--bogus"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown flag '--bogus'; valid: ") && e.getMessage().contains(" --seed-list ")
+                && e.getMessage().contains(" --rerun"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> CollapseStudy.Options.parse("--methods", "dino").runs(enc));
         assertTrue(e.getMessage().contains("dino"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--parallel", "0"));
         assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--steps"));
+        e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--steps", "many"));
+        assertTrue(e.getMessage().contains("--steps") && e.getMessage().contains("many"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--seeds", "0"));
+        assertTrue(e.getMessage().contains("--seeds must be >= 1, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--seeds", "2", "--seed-list", "5"));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--model", "huge"));
+        assertTrue(e.getMessage().contains("unknown --model 'huge'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--rerun", "x/config.json"));
+    }
+
+    @Test
+    void everyFlagReachesItsOption() {
+        var o = CollapseStudy.Options.parse("--methods", "Joint", "--anti-collapse", " none , vicreg", "--seed-list", "7,9",
+                "--steps", "40", "--batch", "16", "--every", "10", "--lr", "2e-3", "--data", "fashion-mnist", "--data-dir", "/d",
+                "--model", "ref", "--train-size", "800", "--knn-train", "200", "--knn-test", "100", "--monitor-images", "64",
+                "--workers", "2", "--parallel", "3", "--out", "o", "--steps", "41");
+        assertEquals(new CollapseStudy.Options(List.of("joint"), List.of("none", "vicreg"), List.of(7L, 9L), 41, 16, 10, 2e-3,
+                "fashion-mnist", "/d", "ref", 800, 200, 100, 64, 2, 3, Path.of("o")), o);
+        assertEquals(CollapseStudy.Options.defaults(), CollapseStudy.Options.parse());
+        assertEquals(List.of(1L, 2L), CollapseStudy.Options.parse("--seeds", "2").seeds());
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefault() {
+        var e = assertThrows(IllegalArgumentException.class, () -> CollapseStudy.Options.parse("--help"));
+        String usage = e.getMessage();
+        for (String flag : List.of("--methods", "--anti-collapse", "--seeds", "--seed-list", "--steps", "--batch", "--every", "--lr",
+                "--data", "--data-dir", "--model", "--train-size", "--knn-train", "--knn-test", "--monitor-images", "--workers",
+                "--parallel", "--out", "--rerun")) {
+            assertTrue(usage.contains(flag), flag + " missing from\n" + usage);
+        }
+        assertTrue(usage.contains("Default: ijepa,joint") && usage.contains("Default: 150"), usage);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, BenchCli.execute(new CollapseStudy.Flags(), "-h"));
+        } finally {
+            System.setOut(stdout);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: jepa4j bench collapse"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badFlagsOnTheCommandLineExitWithCode2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, BenchCli.execute(new CollapseStudy.Flags(), "--bogus", "1"));
+            assertEquals(2, BenchCli.execute(new CollapseStudy.Flags(), "--methods", "dino"));
+            assertEquals(2, BenchCli.execute(new CollapseStudy.Flags(), "--rerun", "x/config.json", "--steps", "5"));
+        } finally {
+            System.setErr(stderr);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("unknown flag '--bogus'") && text.contains("Usage: jepa4j bench collapse"), text);
+        assertTrue(text.contains("unknown method 'dino' in --methods"), text);
+        assertTrue(text.contains("--rerun takes only --out") && text.contains("--steps"), text);
     }
 }

@@ -79,6 +79,23 @@ class SpeedTableTest {
     }
 
     @Test
+    void flagsParseWithHelpAndUnknownFlagsReported() {
+        var o = SpeedTable.Options.parse("--presets", "ref", "--steps", "5", "--warmup", "0", "--seed", "9", "--out", "x",
+                "--note", "n", "--rss-steps", "4");
+        assertEquals(new SpeedTable.Options(List.of("ref"), Map.of("ref", List.of(64)), 5, 0, 9, Path.of("x"), "n", 4), o);
+        var d = SpeedTable.Options.parse();
+        assertEquals(List.of(20, 3, 1L, Path.of("runs/bench-speed"), 0), List.of(d.steps(), d.warmup(), d.seed(), d.out(), d.rssSteps()));
+        var e = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--bogus", "1"));
+        assertTrue(e.getMessage().startsWith("unknown flag '--bogus'; valid: ") && e.getMessage().contains("--rss-steps"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--help"));
+        for (String flag : List.of("--presets", "--batches", "--steps", "--warmup", "--seed", "--out", "--note", "--rss-steps")) {
+            assertTrue(e.getMessage().contains(flag), flag + " missing from\n" + e.getMessage());
+        }
+        assertTrue(e.getMessage().startsWith("Usage: jepa4j bench speed"), e.getMessage());
+    }
+
+    @Test
     void flopCountMatchesTheGemmsOfABlock() {
         // d=4, hidden=8, 2 sequences of 3 tokens: qkv 2*6*4*12 + proj 2*6*4*4 + MLP 2*(2*6*4*8) + QK^T and PV 2*(2*2*3*3*4).
         assertEquals(576 + 192 + 768 + 288, StepFlops.blocks(4, 8, 1, 2, 3), 1e-9);

@@ -3,7 +3,6 @@ package io.github.jepa4j.video.synth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameRecorder;
 
 /**
  * Synthetic videos of balls bouncing in a box, written as real video files with FFmpeg, with
@@ -41,7 +37,8 @@ import org.bytedeco.javacv.FrameRecorder;
  * reflected velocity after a bounce). Codecs: {@link Codec#FFV1} (lossless, RGB, Matroska: the
  * decoded pixels equal {@link #render} exactly), {@link Codec#MPEG4} (MP4) and {@link
  * Codec#H264} (MP4; libx264 when the bundled FFmpeg has it, else OpenH264, else MPEG-4: see
- * {@link #encoderName}). Lossy codecs use a key frame every {@code gop} frames.
+ * {@link #encoderName}). Lossy codecs use a key frame every {@code gop} frames. The files are
+ * written by {@link RgbVideoWriter}, which documents the encoder settings.
  *
  * <p>Defaults: 4 videos of 32 frames, 64 x 64, 25 fps, 1 white ball of radius 5 on black,
  * speed 1..3 px/frame, no gravity, seed 0, FFV1, GOP 12.
@@ -69,10 +66,6 @@ public final class BouncingBalls {
         }
     }
 
-    static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // no FFmpeg banner or stream dump per file
-    }
-
     private static final int[] PALETTE = {0xFFFFFF, 0xFF4040, 0x40FF40, 0x4080FF, 0xFFFF40, 0xFF40FF, 0x40FFFF, 0xFF9020};
 
     private final int videos;
@@ -87,13 +80,9 @@ public final class BouncingBalls {
     private final double gravity;
     private final int background;
     private final long seed;
-    private final double fps;
-    private final Codec codec;
-    private final int gop;
-    private final int mpeg4Quality;
-    private final int bitsPerPixel;
+    private final RgbVideoWriter.Encoding encoding;
 
-    private BouncingBalls(Builder b) {
+    private BouncingBalls(Builder b, RgbVideoWriter.Encoding encoding) {
         videos = b.videos;
         frames = b.frames;
         height = b.height;
@@ -106,11 +95,7 @@ public final class BouncingBalls {
         gravity = b.gravity;
         background = b.background;
         seed = b.seed;
-        fps = b.fps;
-        codec = b.codec;
-        gop = b.gop;
-        mpeg4Quality = b.mpeg4Quality;
-        bitsPerPixel = b.bitsPerPixel;
+        this.encoding = encoding;
     }
 
     public static Builder builder() {
@@ -138,16 +123,21 @@ public final class BouncingBalls {
     }
 
     public Codec codec() {
-        return codec;
+        return encoding.codec();
     }
 
     public double fps() {
-        return fps;
+        return encoding.fps();
+    }
+
+    /** How the videos are encoded: codec, fps, GOP, MPEG-4 quantiser, H.264 bits per pixel. */
+    public RgbVideoWriter.Encoding encoding() {
+        return encoding;
     }
 
     /** File name of video {@code v}, e.g. {@code video_003.mkv}. */
     public String fileName(int v) {
-        return String.format(Locale.ROOT, "video_%03d.%s", v, codec.extension());
+        return String.format(Locale.ROOT, "video_%03d.%s", v, encoding.codec().extension());
     }
 
     /** Names of the label columns after {@code file,frame}: {@code x,y,vx,vy} or {@code x0,y0,vx0,vy0,...}. */
@@ -293,65 +283,12 @@ public final class BouncingBalls {
 
     private void writeVideo(double[][] traj, Path file) {
         byte[] rgb = new byte[height * width * 3];
-        ByteBuffer buf = ByteBuffer.allocateDirect(rgb.length);
-        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
-        try {
-            configure(rec);
-            rec.start();
+        try (RgbVideoWriter w = new RgbVideoWriter(file, height, width, encoding)) {
             for (double[] state : traj) {
                 render(state, rgb);
-                buf.clear();
-                buf.put(rgb).flip();
-                rec.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_RGB24, buf);
-            }
-            rec.stop();
-        } catch (FrameRecorder.Exception e) {
-            throw new IllegalStateException("cannot encode " + file + " with " + encoderName(codec) + " (" + width + "x"
-                    + height + ", " + traj.length + " frames): " + e.getMessage(), e);
-        } finally {
-            try {
-                rec.release();
-            } catch (FrameRecorder.Exception ignored) {
-                // already failed or stopped; nothing left to free
+                w.writeRgb(rgb);
             }
         }
-    }
-
-    private void configure(FFmpegFrameRecorder rec) {
-        rec.setFrameRate(fps);
-        rec.setGopSize(gop);
-        switch (codec) {
-            case FFV1 -> {
-                rec.setFormat("matroska");
-                rec.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
-                rec.setPixelFormat(avutil.AV_PIX_FMT_BGR0); // RGB storage: lossless end to end
-            }
-            case MPEG4 -> mpeg4(rec);
-            case H264 -> {
-                String enc = encoderName(Codec.H264);
-                if (enc.equals("mpeg4")) {
-                    mpeg4(rec);
-                    return;
-                }
-                rec.setFormat("mp4");
-                rec.setVideoCodecName(enc);
-                rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                rec.setVideoBitrate(Math.max(64_000, (int) Math.min(Integer.MAX_VALUE / 2,
-                        (long) width * height * (long) Math.ceil(fps) * bitsPerPixel)));
-                if (enc.equals("libx264")) {
-                    rec.setVideoOption("preset", "veryfast");
-                    rec.setVideoOption("crf", "18");
-                }
-            }
-            default -> throw new IllegalStateException("unknown codec " + codec);
-        }
-    }
-
-    private void mpeg4(FFmpegFrameRecorder rec) {
-        rec.setFormat("mp4");
-        rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-        rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-        rec.setVideoQuality(mpeg4Quality); // qscale: 1 best .. 31 worst
     }
 
     /**
@@ -383,7 +320,7 @@ public final class BouncingBalls {
     public String toString() {
         return String.format(Locale.ROOT, "BouncingBalls[%d videos x %d frames, %dx%d, %d ball(s) r=%s, speed %s..%s,"
                 + " gravity %s, %s @ %s fps, gop %d, seed %d]", videos, frames, width, height, balls, radius, speedMin,
-                speedMax, gravity, codec, fps, gop, seed);
+                speedMax, gravity, encoding.codec(), encoding.fps(), encoding.gop(), seed);
     }
 
     /** Configuration with validation in {@link #build()}. */
@@ -520,22 +457,13 @@ public final class BouncingBalls {
             if (!Double.isFinite(gravity)) {
                 throw new IllegalArgumentException("gravity must be finite, got " + gravity);
             }
-            if (!(fps > 0) || !Double.isFinite(fps)) {
-                throw new IllegalArgumentException("fps must be positive, got " + fps);
-            }
-            if (gop <= 0 || mpeg4Quality < 1 || mpeg4Quality > 31 || bitsPerPixel <= 0) {
-                throw new IllegalArgumentException("gop must be > 0, mpeg4Quality in 1..31 and bitsPerPixel > 0, got "
-                        + gop + ", " + mpeg4Quality + ", " + bitsPerPixel);
-            }
-            if (codec == null) {
-                throw new IllegalArgumentException("codec must not be null");
-            }
+            RgbVideoWriter.Encoding encoding = new RgbVideoWriter.Encoding(codec, fps, gop, mpeg4Quality, bitsPerPixel);
             if (colours == null) {
                 colours = PALETTE;
             } else if (colours.length == 0) {
                 throw new IllegalArgumentException("need at least one ball colour");
             }
-            return new BouncingBalls(this);
+            return new BouncingBalls(this, encoding);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.jepa4j.world.env;
 
 import io.github.jepa4j.video.synth.BouncingBalls;
+import io.github.jepa4j.video.synth.RgbVideoWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -93,7 +94,7 @@ public final class TrajectoryRecorder {
                     Path file = dir.resolve(fileName(i));
                     try (RgbVideoWriter vw = new RgbVideoWriter(file, s, s, fps, codec)) {
                         for (int t = 0; t < tr.length(); t++) {
-                            vw.write(frames, t * fs);
+                            vw.writeChw(frames, t * fs);
                         }
                     }
                     files.add(file);
