@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.jepa4j.world.env.RoomConfig;
 import io.github.jepa4j.world.env.Trajectories;
 import io.github.jepa4j.world.env.TrajectoryGenerator;
+import io.github.jepa4j.world.model.EmbeddingProbe;
 import io.github.jepa4j.world.model.LearnedWorldModel;
 import io.github.jepa4j.world.model.WorldModelConfig;
 import io.github.jepa4j.world.model.WorldModelTraining;
@@ -62,6 +63,9 @@ final class PlanRun {
             WorldModelTraining.Result r = WorldModelTraining.train(wc, data, c.logEvery());
             wm = r.model();
             metrics.putAll(r.metrics());
+            // Gating numbers of the embedding: position-probe R² and one-step change on held-out trajectories.
+            metrics.putAll(EmbeddingProbe.measure(wm.encoder(), data, gen.generate(1_000_000, 50)).asMap("probe."));
+            LOG.info("world model: {}", metrics);
             wm.save(out.resolve(CHECKPOINT));
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;

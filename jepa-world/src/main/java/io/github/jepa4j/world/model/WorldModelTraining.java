@@ -42,7 +42,9 @@ public final class WorldModelTraining {
      *
      * @param metrics {@code encoder.loss}, {@code predictor.tf}, {@code predictor.rollout} (last step),
      *                {@code predictor.tf.first}, {@code predictor.rollout.first} (first step),
-     *                {@code embedding.std} (mean over dimensions of the std over frames)
+     *                {@code embedding.std} (mean over dimensions of the std over frames),
+     *                {@code predictor.tf.identity} (frozen encoder: the teacher-forcing loss of the
+     *                no-change predictor, the bar {@code predictor.tf} has to beat)
      */
     public record Result(LearnedWorldModel model, Map<String, Double> metrics) {}
 
@@ -81,7 +83,11 @@ public final class WorldModelTraining {
         if (c.jointEncoder()) {
             return trainJoint(c, data, spec, enc, metrics, logEvery);
         }
-        StateEncoder encoder = new StateEncoder(enc.encoder(), enc.trainable());
+        // The encoder alone in its own store: the pretraining store also holds the anti-collapse
+        // module's parameters (e.g. VICReg's expander), which are not part of the world model.
+        StateEncoder encoder = StateEncoder.create(c.encoder(), DataType.FLOAT, c.seed());
+        long es = encoder.store().size();
+        encoder.store().params().assign(enc.trainable().paramRange(0, es));
 
         // 2. Encode every frame once.
         INDArray z = encodeAll(encoder, frames);
