@@ -13,6 +13,10 @@ import io.github.jepa4j.core.model.VitConfig;
  * the agent changes only a few of the mean-pooled tokens. Measured with {@link EmbeddingProbe}
  * (600 steps, 400 trajectories, agent radius 0.08): held-out position-probe R² 0.99 with the
  * expander against 0.69 without (and 0.37 with patch 4 and no expander).
+ * Known gap (issue 7): the variation of these embeddings over frames is small (std about 0.05 of
+ * the unit per-frame scale the final LayerNorm gives), and the MLP predictor then barely beats the
+ * no-change loss ({@code predictor.tf} about 0.9 x {@code predictor.tf.identity}); a per-feature
+ * standardisation of the embedding over the training frames is the next thing to try.
  *
  * @param encoder          the ViT (default 3x32x32, patch 8 -> 16 tokens, D 16, depth 2, 2 heads, MLP 64)
  * @param antiCollapse     anti-collapse module of the encoder's joint-embedding pretraining, by registry name (default vicreg)
