@@ -24,8 +24,9 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--samples", description = "CEM samples per iteration (default 400)") Integer samples;
     @Option(names = "--iterations", description = "CEM iterations / gradient steps per plan (default 10)") Integer iterations;
     @Option(names = "--seed") Long seed;
-    @Option(names = "--joint", negatable = true, description = "train the encoder jointly with the predictor (default true; --no-joint: frozen pretrained encoder)") Boolean joint;
-    @Option(names = "--encoder-dim", description = "encoder width = latent size (default 32)") Integer encoderDim;
+    @Option(names = "--joint", negatable = true, description = "train the encoder jointly with the predictor (default false: frozen pretrained encoder)") Boolean joint;
+    @Option(names = "--encoder-dim", description = "encoder width = latent size, a multiple of 8 (default 16)") Integer encoderDim;
+    @Option(names = "--subgoals", negatable = true, description = "two-level planning over a landmark graph of the training trajectories (default true)") Boolean subgoals;
     @Option(names = "--log-every", description = "training progress interval (default 100)") Integer logEvery;
 
     PlanConfig resolve() {
@@ -34,7 +35,8 @@ final class PlanCommand implements Callable<Integer> {
                 or(frames, d.frames()), or(encoderSteps, d.encoderSteps()), or(predictorSteps, d.predictorSteps()),
                 or(episodes, d.episodes()), or(crossRoom, d.crossRoomFraction()), or(maxSteps, d.maxSteps()),
                 or(horizon, d.horizon()), or(samples, d.samples()), or(iterations, d.iterations()), or(seed, d.seed()),
-                or(logEvery, d.logEvery()), or(joint, d.jointEncoder()), or(encoderDim, d.encoderDim()));
+                or(logEvery, d.logEvery()), or(joint, d.jointEncoder()), or(encoderDim, d.encoderDim()),
+                or(subgoals, d.subgoals()));
     }
 
     private static <T> T or(T v, T d) {

@@ -23,22 +23,24 @@ import java.util.Locale;
  * @param logEvery        training progress interval in steps
  * @param jointEncoder    train the encoder together with the predictor (VICReg on the embeddings) instead of freezing it
  * @param encoderDim      ViT width = latent size
+ * @param subgoals        two-level planning: a {@code SubgoalPlanner} over a landmark graph of the
+ *                        training trajectories' embeddings picks sub-goals for the low-level planner
  */
 public record PlanConfig(String out, String checkpoint, String planner, int trajectories, int frames, int encoderSteps,
                          int predictorSteps, int episodes, double crossRoomFraction, int maxSteps, int horizon, int samples,
                          int iterations, long seed, int logEvery,
-                         boolean jointEncoder, int encoderDim) {
+                         boolean jointEncoder, int encoderDim, boolean subgoals) {
     public PlanConfig {
         planner = planner.toLowerCase(Locale.ROOT);
         if (!planner.equals("cem") && !planner.equals("grad")) {
             throw new IllegalArgumentException("--planner must be cem or grad, got '" + planner + "'");
         }
         if (trajectories < 1 || frames < 3 || encoderSteps < 0 || predictorSteps < 0 || episodes < 1 || maxSteps < 1
-                || horizon < 1 || samples < 1 || iterations < 1 || logEvery < 1 || encoderDim < 4 || encoderDim % 4 != 0) {
+                || horizon < 1 || samples < 1 || iterations < 1 || logEvery < 1 || encoderDim < 8 || encoderDim % 8 != 0) {
             throw new IllegalArgumentException("plan settings out of range: trajectories=" + trajectories + " frames=" + frames
                     + " encoderSteps=" + encoderSteps + " predictorSteps=" + predictorSteps + " episodes=" + episodes
                     + " maxSteps=" + maxSteps + " horizon=" + horizon + " samples=" + samples + " iterations=" + iterations
-                    + " logEvery=" + logEvery + " encoderDim=" + encoderDim + " (a multiple of 4)");
+                    + " logEvery=" + logEvery + " encoderDim=" + encoderDim + " (a multiple of 8)");
         }
         if (!(crossRoomFraction >= 0 && crossRoomFraction <= 1)) {
             throw new IllegalArgumentException("--cross-room-fraction must be in [0, 1], got " + crossRoomFraction);
@@ -47,6 +49,6 @@ public record PlanConfig(String out, String checkpoint, String planner, int traj
 
     /** The default run: a few minutes on 2 cores. */
     public static PlanConfig defaults() {
-        return new PlanConfig("runs/plan", null, "cem", 400, 16, 600, 1500, 40, 0.5, 50, 10, 400, 10, 0, 100, true, 32);
+        return new PlanConfig("runs/plan", null, "cem", 400, 16, 600, 1500, 40, 0.5, 50, 10, 400, 10, 0, 100, false, 16, true);
     }
 }

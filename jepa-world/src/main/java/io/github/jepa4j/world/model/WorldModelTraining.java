@@ -42,7 +42,9 @@ public final class WorldModelTraining {
      *
      * @param metrics {@code encoder.loss}, {@code predictor.tf}, {@code predictor.rollout} (last step),
      *                {@code predictor.tf.first}, {@code predictor.rollout.first} (first step),
-     *                {@code embedding.std} (mean over dimensions of the std over frames)
+     *                {@code embedding.std} (mean over dimensions of the std over frames),
+     *                {@code predictor.tf.identity} (frozen encoder: the teacher-forcing loss of the
+     *                no-change predictor, the bar {@code predictor.tf} has to beat)
      */
     public record Result(LearnedWorldModel model, Map<String, Double> metrics) {}
 
@@ -81,11 +83,16 @@ public final class WorldModelTraining {
         if (c.jointEncoder()) {
             return trainJoint(c, data, spec, enc, metrics, logEvery);
         }
-        StateEncoder encoder = new StateEncoder(enc.encoder(), enc.trainable());
+        // The encoder alone in its own store: the pretraining store also holds the anti-collapse
+        // module's parameters (e.g. VICReg's expander), which are not part of the world model.
+        StateEncoder encoder = StateEncoder.create(c.encoder(), DataType.FLOAT, c.seed());
+        long es = encoder.store().size();
+        encoder.store().params().assign(enc.trainable().paramRange(0, es));
 
         // 2. Encode every frame once.
         INDArray z = encodeAll(encoder, frames);
         metrics.put("embedding.std", embeddingStd(z));
+        metrics.put("predictor.tf.identity", identityLoss(z));
 
         // 3. Predictor on random windows of the encoded trajectories.
         ActionConditionedTask task = new ActionConditionedTask(spec, DataType.FLOAT, c.seed() + 1);
@@ -153,6 +160,17 @@ public final class WorldModelTraining {
         long t = frames.size(1);
         INDArray flat = frames.reshape('c', n * t, frames.size(2), frames.size(3), frames.size(4));
         return encoder.encodeAll(flat, 256).reshape('c', n, t, encoder.latentDim());
+    }
+
+    /**
+     * The teacher-forcing loss of the no-change predictor, {@code mean |z_{t+1} - z_t|}: the bar a
+     * trained predictor must clearly beat ({@code z [N, T, d]}).
+     */
+    static double identityLoss(INDArray z) {
+        long t = z.size(1);
+        INDArray a = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, t));
+        INDArray b = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, t - 1));
+        return org.nd4j.linalg.ops.transforms.Transforms.abs(a.sub(b), false).meanNumber().doubleValue();
     }
 
     /** Mean over dimensions of the std over frames: near 0 for a collapsed encoder. */

@@ -23,47 +23,58 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training lowers the predictor losses without collapse; the trained model's energy ranks true futures first. */
 class LearnedWorldModelTest {
-    private static final int S = 16;
+    private static final int S = 32;
     private static WorldModelTraining.Result result;
     private static TrajectoryGenerator gen;
+    private static Trajectories data;
 
-    /** A tiny model on 16x16 frames: D 32, one block; a few hundred predictor steps. */
+    /** The default recipe, small: D 16, one block, 16 tokens; a few hundred steps per stage. */
     static WorldModelConfig tiny() {
-        VitConfig vit = new VitConfig(3, S, S, 1, 4, 1, 32, 1, 2, 64, 1e-6);
-        return WorldModelConfig.defaults(S).withEncoder(vit).withSteps(80, 300).withBatches(32, 32)
+        VitConfig vit = new VitConfig(3, S, S, 1, 8, 1, 16, 1, 2, 64, 1e-6);
+        return WorldModelConfig.defaults(S).withEncoder(vit).withSteps(Integer.getInteger("wm.test.enc", 200),
+                        Integer.getInteger("wm.test.pred", 300)).withBatches(32, 32)
                 .withPredictor(64, 2, 3, 6).withSeed(3);
     }
 
     @BeforeAll
     static void train() {
         gen = TrajectoryGenerator.builder().config(RoomConfig.defaults().withImageSize(S)).frames(10).seed(5).build();
-        Trajectories data = gen.generate(0, 60);
+        data = gen.generate(0, 100);
         result = WorldModelTraining.train(tiny(), data, 1000);
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Known failure (issue 7): neither VICReg-pretrained frozen nor jointly trained ViT embeddings are yet predictable from the action; see the helper report")
-    void trainingLowersTeacherForcingAndRolloutLossesWithoutCollapse() {
-        Map<String, Double> m = result.metrics();
-        assertTrue(m.get("predictor.tf") < 0.6 * m.get("predictor.tf.first"), "teacher-forcing loss did not drop: " + m);
-        assertTrue(m.get("predictor.rollout") < 0.6 * m.get("predictor.rollout.first"), "rollout loss did not drop: " + m);
-        // Layer-normed embeddings: unit variance per frame; a collapsed encoder gives ~0 spread over frames.
-        assertTrue(m.get("embedding.std") > 0.2, "embeddings collapsed: " + m);
+    void pretrainedEmbeddingTracksThePositionSmoothly() {
+        EmbeddingProbe.Quality q = EmbeddingProbe.measure(result.model().encoder(), data, gen.generate(500, 20));
+        assertTrue(q.r2() > 0.8, "position probe: " + q);
+        assertTrue(q.stepRatio() < 0.3, "one step moves the embedding too far: " + q);
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Known failure (issue 7): neither VICReg-pretrained frozen nor jointly trained ViT embeddings are yet predictable from the action; see the helper report")
+    @org.junit.jupiter.api.Disabled("Known failure (issue 7): the embedding now tracks the position (probe R² > 0.8, test above), "
+            + "but the predictor beats the no-change loss only by ~7 % (tf 0.0119 vs 0.0128); see the helper report")
+    void trainingLowersTeacherForcingAndRolloutLossesBelowNoChange() {
+        Map<String, Double> m = result.metrics();
+        assertTrue(m.get("predictor.tf") < 0.7 * m.get("predictor.tf.identity"), "teacher forcing no better than no change: " + m);
+        assertTrue(m.get("predictor.rollout") < 0.7 * m.get("predictor.rollout.first"), "rollout loss did not drop: " + m);
+        assertTrue(m.get("embedding.std") > 0, "embeddings collapsed: " + m);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("Joint training is not the working recipe (issue 7): the frozen, expander-VICReg-pretrained "
+            + "encoder is (see WorldModelConfig); joint training has not been re-measured with it")
     void jointTrainingLowersThePredictionLossWithoutCollapse() {
         Trajectories data = gen.generate(0, 40);
         WorldModelTraining.Result r = WorldModelTraining.train(tiny().withSteps(0, 150).withJointEncoder(true, 1.0), data, 1000);
         Map<String, Double> m = r.metrics();
         assertTrue(m.get("predictor.tf") < 0.8 * m.get("predictor.tf.first"), "teacher-forcing loss did not drop: " + m);
         assertTrue(m.get("embedding.std") > 0.2, "embeddings collapsed: " + m);
-        assertEquals(32, r.model().latentDim());
+        assertEquals(16, r.model().latentDim());
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Known failure (issue 7): neither VICReg-pretrained frozen nor jointly trained ViT embeddings are yet predictable from the action; see the helper report")
+    @org.junit.jupiter.api.Disabled("Known failure (issue 7): the embedding now tracks the position (probe R² > 0.8, test above), "
+            + "but the predictor beats the no-change loss only by ~7 % (tf 0.0119 vs 0.0128); see the helper report")
     void trueFuturesHaveLowerEnergyThanRandomActions() {
         LearnedWorldModel wm = result.model();
         Trajectories test = gen.generate(1000, 30);
@@ -130,9 +141,9 @@ class LearnedWorldModelTest {
     @Test
     void badInputsAreRejected() {
         LearnedWorldModel wm = result.model();
-        INDArray z = Nd4j.zeros(DataType.FLOAT, 32);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, 16);
         assertThrows(IllegalArgumentException.class, () -> wm.energies(z, z, Nd4j.zeros(DataType.FLOAT, 2, 3, 3)));
-        assertThrows(IllegalArgumentException.class, () -> wm.energies(Nd4j.zeros(DataType.FLOAT, 31), z, Nd4j.zeros(DataType.FLOAT, 2, 3, 2)));
+        assertThrows(IllegalArgumentException.class, () -> wm.energies(Nd4j.zeros(DataType.FLOAT, 15), z, Nd4j.zeros(DataType.FLOAT, 2, 3, 2)));
         assertThrows(IllegalArgumentException.class,
                 () -> wm.energiesAndGradients(z, z, Nd4j.zeros(DataType.FLOAT, 2, 3, 2), Nd4j.zeros(DataType.FLOAT, 2, 2, 2)));
         assertThrows(IllegalArgumentException.class, () -> wm.encode(Nd4j.zeros(DataType.FLOAT, 1, 3, 8, 8)));
