@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,7 +41,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * rethrows it for the failed step as an {@link IllegalStateException} naming the step and the
  * cause (which names the file). {@link #close()} stops and joins the workers.
  *
- * <p>Defaults: 2 workers, 4 buffers, start at step 0, 4 open decoders per worker, no masker.
+ * <p>Cache: with a {@link ClipCache} ({@link Builder#cache}) a worker first looks the clip up by
+ * (file, start, frames, stride, spec) and decodes only on a miss, storing the uint8 pixels; the
+ * batch content is the same either way. {@link #clipsDecoded()} counts real decodes.
+ *
+ * <p>Defaults: 2 workers, 4 buffers, start at step 0, 4 open decoders per worker, no masker, no cache.
  */
 public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private static final AtomicInteger LOADER_IDS = new AtomicInteger();
@@ -76,7 +81,21 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
                             NDArrayIndex.all());
             for (int j = 0; j < n; j++) {
                 s.labels[j] = dataset.label(s.videos[j]);
-                decoder(s.videos[j]).readClip(s.starts[j], sampler.frames(), sampler.stride(), s.view, j);
+                int v = s.videos[j];
+                if (cache == null) {
+                    decoder(v).readClip(s.starts[j], sampler.frames(), sampler.stride(), s.view, j);
+                    decoded.incrementAndGet();
+                    continue;
+                }
+                ClipCache.Key key = new ClipCache.Key(dataset.file(v), s.starts[j], sampler.frames(), sampler.stride(), spec);
+                byte[] px = cache.get(key);
+                if (px == null) {
+                    px = new byte[(int) key.bytes()];
+                    decoder(v).readClipBytes(s.starts[j], sampler.frames(), sampler.stride(), px, 0);
+                    decoded.incrementAndGet();
+                    cache.put(key, px);
+                }
+                VideoClipDecoder.writeClip(px, 0, spec, sampler.frames(), s.view, j);
             }
             s.masks = masker == null ? null : masker.sample(n, g);
         }
@@ -107,6 +126,8 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private final MultiBlock3dMasker masker;
     private final int batchSize;
     private final int openDecoders;
+    private final ClipCache cache;
+    private final AtomicLong decoded = new AtomicLong();
     private final PrefetchRing<Slot> ring;
 
     private ClipLoader(Builder b) {
@@ -116,6 +137,7 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         masker = b.masker;
         batchSize = b.batchSize;
         openDecoders = b.openDecoders;
+        cache = b.cache;
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < b.buffers; i++) {
             INDArray a = Nd4j.create(DataType.FLOAT, batchSize, spec.channels(), sampler.frames(), spec.height(), spec.width());
@@ -164,6 +186,16 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         return ring.workers().size();
     }
 
+    /** The decoded-clip cache, or null. */
+    public ClipCache cache() {
+        return cache;
+    }
+
+    /** Clips decoded from files so far (cache hits are not counted). */
+    public long clipsDecoded() {
+        return decoded.get();
+    }
+
     /** Consumer wait of the most recent {@link #next()}, in nanoseconds. */
     public long lastWaitNanos() {
         return ring.lastWaitNanos();
@@ -207,6 +239,7 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         private int buffers = 4;
         private long startStep = 0;
         private int openDecoders = 4;
+        private ClipCache cache;
 
         private Builder(VideoFolderDataset dataset, ClipSampler sampler, FrameSpec spec, int batchSize) {
             this.dataset = dataset;
@@ -242,6 +275,15 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         /** Open decoders each worker keeps (LRU; default 4). */
         public Builder openDecoders(int n) {
             this.openDecoders = n;
+            return this;
+        }
+
+        /**
+         * Keeps decoded clips in {@code cache} (uint8) and takes clips from it when present, so
+         * later epochs need not decode again (default none: every clip is decoded).
+         */
+        public Builder cache(ClipCache cache) {
+            this.cache = cache;
             return this;
         }
 
