@@ -1,5 +1,7 @@
 package io.github.jepa4j.examples;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,22 +42,51 @@ import java.util.Locale;
  * @param monitorEvery collapse metrics every N steps
  * @param evalTrain   training images used to fit the probes
  * @param evalTest    test images the probes are scored on
+ * @param modality    {@code image} (default) or {@code video}; settings below are for video and
+ *                    ignored by image runs (missing in older files: image)
+ * @param frames      frames per clip T
+ * @param stride      frame stride within a clip
+ * @param tubelet     frames per tubelet (token depth)
+ * @param clipSize    clips are resized to {@code clipSize x clipSize} pixels
+ * @param videos      number of built-in bouncing-ball videos
+ * @param videoFrames frames per built-in video
+ * @param cacheMb     decoded-clip cache budget in MB (0: decode every clip every time)
+ * @param onBadInput  unreadable videos, clips that fail to decode, label rows naming missing files
+ *                    or frames: {@code skip} (logged warning naming the file) or {@code fail}
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RunConfig(String method, String antiCollapse, double antiCollapseWeight, String data, String dataDir,
                         int trainSize, String model, int patch, int predictorDim, int predictorDepth,
                         int epochs, long maxSteps, int batch, double lr, double warmupFraction, long seed,
                         int workers, String out, int logEvery, int checkpointEvery, int monitorEvery,
-                        int evalTrain, int evalTest) {
-    /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
-    public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
+                        int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
+                        int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput) {
+    /**
+     * {@code ijepa}: masked prediction; {@code vicreg}, {@code sigreg}, {@code barlow}, {@code ema}:
+     * joint-embedding on two augmented views with that objective; {@code vjepa}: masked prediction on
+     * video clips (the only video method).
+     */
+    public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema", "vjepa");
+    /** Input kinds. */
+    public static final List<String> MODALITIES = List.of("image", "video");
+    /** Bad-input policies. */
+    public static final List<String> ON_BAD_INPUT = List.of("skip", "fail");
     /** Extra anti-collapse terms for I-JEPA ({@code barlow} and {@code ema} compare context and EMA target). */
     public static final List<String> ANTI_COLLAPSE = List.of("none", "vicreg", "sigreg", "barlow", "ema");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    @JsonCreator
     public RunConfig {
         method = method.toLowerCase(Locale.ROOT);
+        modality = modality == null ? "image" : modality.toLowerCase(Locale.ROOT);
+        if (!MODALITIES.contains(modality)) {
+            throw new IllegalArgumentException("unknown modality '" + modality + "'; valid: " + MODALITIES);
+        }
+        onBadInput = onBadInput == null ? "skip" : onBadInput.toLowerCase(Locale.ROOT);
+        if (!ON_BAD_INPUT.contains(onBadInput)) {
+            throw new IllegalArgumentException("unknown bad-input policy '" + onBadInput + "'; valid: " + ON_BAD_INPUT);
+        }
         if (!METHODS.contains(method)) {
             throw new IllegalArgumentException("unknown method '" + method + "'; valid: " + METHODS);
         }
@@ -68,12 +99,61 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                 || trainSize <= 0 || predictorDim <= 0 || predictorDepth < 0 || patch < 0) {
             throw new IllegalArgumentException("invalid run settings: " + this);
         }
+        if (modality.equals("video") != method.equals("vjepa")) {
+            throw new IllegalArgumentException("method '" + method + "' does not train on " + modality
+                    + (modality.equals("video") ? "; video runs use vjepa" : "; vjepa needs --modality video"));
+        }
+        if (modality.equals("video") && (frames <= 0 || stride <= 0 || tubelet <= 0 || clipSize <= 0 || videos <= 0
+                || videoFrames <= 0 || cacheMb < 0)) {
+            throw new IllegalArgumentException("invalid video settings: frames " + frames + ", stride " + stride
+                    + ", tubelet " + tubelet + ", clipSize " + clipSize + ", videos " + videos + ", videoFrames "
+                    + videoFrames + ", cacheMb " + cacheMb + " (all must be positive, cacheMb >= 0)");
+        }
+        if (modality.equals("video") && frames % tubelet != 0) {
+            throw new IllegalArgumentException("tubelet " + tubelet + " does not divide the " + frames + " frames of a clip");
+        }
+    }
+
+    @JsonIgnore
+    public boolean isVideo() {
+        return modality.equals("video");
     }
 
     /** Defaults: a small I-JEPA on the built-in shapes data, a few minutes on 2 CPU cores. */
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
-                1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000);
+                1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
+                "image", 8, 2, 2, 32, 256, 64, 256, "skip");
+    }
+
+    /**
+     * Video defaults: V-JEPA on the built-in bouncing-ball videos (256 videos of 64 frames; clips of
+     * 8 frames every 2nd frame at 32 x 32, tubelet 2, patch 8: 64 tokens), the {@code ref} encoder,
+     * a few minutes on 2 CPU cores; probes on 2,048 / 512 clips.
+     */
+    public static RunConfig videoDefaults() {
+        return new RunConfig("vjepa", "none", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
+                30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
+                "video", 8, 2, 2, 32, 256, 64, 256, "skip");
+    }
+
+    /** The defaults of {@code modality} ({@code image} or {@code video}). */
+    public static RunConfig defaults(String modality) {
+        String m = modality == null ? "image" : modality.toLowerCase(Locale.ROOT);
+        return switch (m) {
+            case "image" -> defaults();
+            case "video" -> videoDefaults();
+            default -> throw new IllegalArgumentException("unknown modality '" + modality + "'; valid: " + MODALITIES);
+        };
+    }
+
+    /** The {@code modality} a YAML/JSON settings file sets, or null. */
+    public static String modalityIn(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        var tree = (file.toString().endsWith(".json") ? JSON : YAML).readTree(file.toFile());
+        return tree != null && tree.hasNonNull("modality") ? tree.get("modality").asText() : null;
     }
 
     /** Reads a YAML or JSON file of any subset of the fields, over {@code base}. */
@@ -101,6 +181,20 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         List<String> l = new java.util.ArrayList<>();
         it.forEachRemaining(l::add);
         return l;
+    }
+
+    /**
+     * The 23 image settings of the first version, video settings at their defaults (for callers
+     * written before video runs existed).
+     */
+    public RunConfig(String method, String antiCollapse, double antiCollapseWeight, String data, String dataDir,
+                     int trainSize, String model, int patch, int predictorDim, int predictorDepth,
+                     int epochs, long maxSteps, int batch, double lr, double warmupFraction, long seed,
+                     int workers, String out, int logEvery, int checkpointEvery, int monitorEvery,
+                     int evalTrain, int evalTest) {
+        this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
+                epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
+                evalTrain, evalTest, "image", 8, 2, 2, 32, 256, 64, 256, "skip");
     }
 
     public void save(Path file) throws IOException {

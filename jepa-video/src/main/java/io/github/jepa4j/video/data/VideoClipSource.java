@@ -37,6 +37,7 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
     private final int buffers;
     private final boolean withLabels;
     private final ClipCache cache;
+    private final boolean skipBadClips;
     private final Map<MaskedBatch, ClipBatch> held = new IdentityHashMap<>();
     private ClipLoader loader;
     private long nextStep = -1;
@@ -50,6 +51,7 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         batchSize = b.batchSize;
         workers = b.workers;
         buffers = b.buffers;
+        skipBadClips = b.skipBadClips;
         cache = b.cache != null ? b.cache : b.cacheBytes > 0 ? new ClipCache(b.cacheBytes) : null;
         sampler = b.sampler != null ? b.sampler : new RandomClipSampler(dataset, b.frames, b.stride, b.seed);
         boolean all = dataset.numClasses() > 0;
@@ -96,7 +98,7 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
                 loader.close();
             }
             loader = ClipLoader.builder(dataset, sampler, spec, batchSize).masker(masker).workers(workers)
-                    .buffers(buffers).startStep(step).cache(cache).build();
+                    .buffers(buffers).startStep(step).cache(cache).skipBadClips(skipBadClips).build();
             nextStep = step;
         }
         while (nextStep < step) { // a short jump: drop the prefetched steps in between
@@ -160,6 +162,7 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         private long seed = 0;
         private long cacheBytes = 0;
         private ClipCache cache;
+        private boolean skipBadClips;
 
         private Builder(VideoFolderDataset dataset, FrameSpec spec, int batchSize, int frames, int stride,
                         MultiBlock3dMasker masker) {
@@ -201,6 +204,12 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         /** Uses (and fills) an existing cache, e.g. one shared with evaluation (overrides {@link #cacheBytes}). */
         public Builder cache(ClipCache cache) {
             this.cache = cache;
+            return this;
+        }
+
+        /** Replace clips that fail to decode, with a warning naming the file, instead of failing (default false). */
+        public Builder skipBadClips(boolean skip) {
+            this.skipBadClips = skip;
             return this;
         }
 
