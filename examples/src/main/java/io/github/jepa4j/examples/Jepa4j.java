@@ -71,6 +71,9 @@ public final class Jepa4j implements Runnable {
         @Option(names = "--cache-mb", description = "video: decoded-clip cache in MB (0: none)") Integer cacheMb;
         @Option(names = "--on-bad-input", description = "video: skip (warn) or fail on bad files and label rows") String onBadInput;
 
+        @Option(names = "--ema-start", description = "video: EMA-target momentum at step 0 (default 0.998)") Double emaStart;
+        @Option(names = "--probe-encoder", description = "video: encoder the probes read: target (default) or context") String probeEncoder;
+
         RunConfig resolve() throws Exception {
             String mod = modality != null ? modality : config != null ? RunConfig.modalityIn(config) : null;
             RunConfig base = RunConfig.defaults(mod);
@@ -108,6 +111,8 @@ public final class Jepa4j implements Runnable {
             put(o, "videoFrames", videoFrames);
             put(o, "cacheMb", cacheMb);
             put(o, "onBadInput", onBadInput);
+            put(o, "emaStart", emaStart);
+            put(o, "probeEncoder", probeEncoder);
             var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(base);
             tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(o));
             try {

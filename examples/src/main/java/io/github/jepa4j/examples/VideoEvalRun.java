@@ -33,7 +33,8 @@ final class VideoEvalRun {
                 flags.evalTest != null ? f.evalTest() : trained.evalTest(), trained.modality(), trained.frames(),
                 trained.stride(), trained.tubelet(), trained.clipSize(), trained.videos(), trained.videoFrames(),
                 flags.cacheMb != null ? f.cacheMb() : trained.cacheMb(),
-                flags.onBadInput != null ? f.onBadInput() : trained.onBadInput());
+                flags.onBadInput != null ? f.onBadInput() : trained.onBadInput(), trained.emaStart(),
+                flags.probeEncoder != null ? f.probeEncoder() : trained.probeEncoder());
         VideoExperiment.VideoData data = VideoExperiment.data(c);
         VitConfig enc = VideoExperiment.encoder(c);
         ClipCache cache = VideoExperiment.cache(c);

@@ -185,7 +185,8 @@ public final class VideoExperiment {
 
     public static MaskedJepaConfig jepaConfig(RunConfig c, VitConfig enc) {
         int heads = Math.max(1, c.predictorDim() / 32);
-        return MaskedJepaConfig.vjepa(enc, PredictorConfig.forEncoder(enc, c.predictorDim(), c.predictorDepth(), heads));
+        return MaskedJepaConfig.vjepa(enc, PredictorConfig.forEncoder(enc, c.predictorDim(), c.predictorDepth(), heads))
+                .withEma(c.emaStart(), 1.0, "linear");
     }
 
     /** V-JEPA's short- and long-range 3D multi-block masks; small grids keep at least 4 context tokens. */
@@ -210,7 +211,7 @@ public final class VideoExperiment {
         return new Setup<>(t, () -> VideoClipSource.builder(d.train(), spec(c), c.batch(), c.frames(), c.stride(), m)
                 .sampler(sampler(c, d)).workers(c.workers()).seed(c.seed()).cache(cache)
                 .skipBadClips(!c.onBadInput().equals("fail")).build(),
-                t.targetEncoder(), t.encoderSize());
+                c.probeEncoder().equals("context") ? t.encoder() : t.targetEncoder(), t.encoderSize());
     }
 
     /** The decoded-clip cache of {@code c}, or null. */
