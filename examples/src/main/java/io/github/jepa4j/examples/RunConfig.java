@@ -18,12 +18,14 @@ import java.util.Locale;
  * configs built from it. Saved as {@code OUT/config.json} and inside every checkpoint.
  *
  * @param method      {@code ijepa} (masked prediction), or a joint-embedding objective on two augmented
- *                    views: {@code vicreg}, {@code sigreg}, {@code barlow}, {@code ema} (BYOL-style EMA teacher)
- * @param antiCollapse optional extra anti-collapse term for I-JEPA: {@code none}, {@code vicreg}, {@code sigreg}
+ *                    views: {@code vicreg}, {@code sigreg}, {@code barlow}, {@code ema} (BYOL-style EMA teacher);
+ *                    video: {@code vjepa} (masked prediction on clips)
+ * @param antiCollapse optional extra anti-collapse term for I-JEPA and V-JEPA: {@code none}, {@code vicreg}, {@code sigreg}
  *                    (on the pooled context embeddings), {@code barlow}, {@code ema} (context vs EMA target)
  * @param antiCollapseWeight its weight
- * @param data        {@code shapes} (built-in), {@code fashion-mnist}, or a directory
- * @param dataDir     override for the Fashion-MNIST directory
+ * @param data        {@code shapes} (built-in), {@code fashion-mnist}, or a directory; video:
+ *                    {@code balls} (built-in bouncing balls) or a video folder
+ * @param dataDir     override for the Fashion-MNIST directory; video: where the built-in videos go
  * @param trainSize   images in the built-in shapes training split
  * @param model       encoder preset: ref, tiny, small, base
  * @param patch       patch size override (0 = the preset's)
@@ -66,12 +68,10 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
                         String probeEncoder) {
-    /**
-     * {@code ijepa}: masked prediction; {@code vicreg}, {@code sigreg}, {@code barlow}, {@code ema}:
-     * joint-embedding on two augmented views with that objective; {@code vjepa}: masked prediction on
-     * video clips (the only video method).
-     */
-    public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema", "vjepa");
+    /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
+    public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
+    /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
+    public static final List<String> VIDEO_METHODS = List.of("vjepa");
     /** Input kinds. */
     public static final List<String> MODALITIES = List.of("image", "video");
     /** Bad-input policies. */
@@ -88,11 +88,18 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (!MODALITIES.contains(modality)) {
             throw new IllegalArgumentException("unknown modality '" + modality + "'; valid: " + MODALITIES);
         }
+        if (modality.equals("image") && VIDEO_METHODS.contains(method)) {
+            throw new IllegalArgumentException("method '" + method + "' trains on video: pass --modality video");
+        }
+        if (modality.equals("video") && !VIDEO_METHODS.contains(method)) {
+            throw new IllegalArgumentException("method '" + method + "' does not train on video; video methods: "
+                    + VIDEO_METHODS);
+        }
         onBadInput = onBadInput == null ? "skip" : onBadInput.toLowerCase(Locale.ROOT);
         if (!ON_BAD_INPUT.contains(onBadInput)) {
             throw new IllegalArgumentException("unknown bad-input policy '" + onBadInput + "'; valid: " + ON_BAD_INPUT);
         }
-        if (!METHODS.contains(method)) {
+        if (modality.equals("image") && !METHODS.contains(method)) {
             throw new IllegalArgumentException("unknown method '" + method + "'; valid: " + METHODS);
         }
         antiCollapse = antiCollapse.toLowerCase(Locale.ROOT);
@@ -103,10 +110,6 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                 || workers <= 0 || logEvery <= 0 || checkpointEvery <= 0 || monitorEvery <= 0 || evalTrain <= 0 || evalTest <= 0
                 || trainSize <= 0 || predictorDim <= 0 || predictorDepth < 0 || patch < 0) {
             throw new IllegalArgumentException("invalid run settings: " + this);
-        }
-        if (modality.equals("video") != method.equals("vjepa")) {
-            throw new IllegalArgumentException("method '" + method + "' does not train on " + modality
-                    + (modality.equals("video") ? "; video runs use vjepa" : "; vjepa needs --modality video"));
         }
         if (modality.equals("video") && (frames <= 0 || stride <= 0 || tubelet <= 0 || clipSize <= 0 || videos <= 0
                 || videoFrames <= 0 || cacheMb < 0)) {
