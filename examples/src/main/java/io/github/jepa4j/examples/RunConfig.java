@@ -147,7 +147,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     /**
      * Video defaults: V-JEPA on the built-in bouncing-ball videos (256 videos of 64 frames; clips of
      * 8 frames every 2nd frame at 32 x 32, tubelet 2, patch 8: 64 tokens), the {@code ref} encoder,
-     * a few minutes on 2 CPU cores; probes on 1,024 / 512 clips. With a VICReg term on the pooled
+     * a few minutes on 2 CPU cores; probes on 2,048 / 512 clips (with 1,024 the pixel baseline's
+     * ridge fit on 512 pixels is unstable). With a VICReg term on the pooled
      * context embeddings: without it the features collapse on these sparse scenes (a small ball on
      * black; measured after 480 steps: RankMe 1.5 of 128, the collapse alarm fires, and the pooled
      * linear probe reads position no better than the untrained encoder), with it RankMe stays at 7 and
@@ -156,7 +157,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
      */
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
-                30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 1024, 512,
+                30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
                 "video", 8, 2, 2, 32, 256, 64, 256, "skip", 0.998, "target");
     }
 

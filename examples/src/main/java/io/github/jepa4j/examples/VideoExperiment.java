@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Recipe (V-JEPA, Bardes et al. 2024): L1 loss on layer-normed EMA-target features, EMA
  * 0.998 -> 1 linear, short-range (8 x 0.15) and long-range (2 x 0.7) 3D multi-block masks over
- * the whole clip, each with its own context (alternating steps). Clips are RGB in {@code [0, 1]}.
+ * the whole clip, each with its own context (alternating steps); by default plus a VICReg term on
+ * the pooled context embeddings (see {@link RunConfig#videoDefaults()} for why; {@code
+ * --anti-collapse none} is plain V-JEPA). Clips are RGB in {@code [0, 1]}.
  * Patch: {@code --patch}, else 8 for the {@code ref} encoder (a 4 x 4 grid on 32 x 32 clips) and
  * the preset's 16 for the ViT presets.
  */
