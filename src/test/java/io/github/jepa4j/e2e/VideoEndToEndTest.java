@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jepa4j train --modality video} and {@code jepa4j eval} as a user runs them, on tiny
  * built-in bouncing-ball videos: the summary has the state-probe R² per column and the run
  * statistics, eval of the checkpoint reproduces the probes, and the trained encoder's probes
- * read the ball's position better than the same encoder untrained.
+ * read the ball's position better than the same encoder untrained (measured here: mean R² of x
+ * and y 0.899 untrained, 0.917 after 90 steps, attentive probe; velocity 0.25/0.36 -> 0.35/0.39).
  */
 class VideoEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,12 +41,12 @@ class VideoEndToEndTest {
     @Test
     void trainsEvaluatesAndBeatsTheUntrainedEncoder(@TempDir Path tmp) throws Exception {
         JsonNode untrained = run(tiny(tmp, "untrained", "--epochs", "0"), tmp.resolve("untrained"));
-        JsonNode trained = run(tiny(tmp, "trained", "--max-steps", "60"), tmp.resolve("trained"));
+        JsonNode trained = run(tiny(tmp, "trained", "--max-steps", "90"), tmp.resolve("trained"));
         for (String k : List.of("method", "modality", "dataset", "steps", "r2", "r2_pixels", "rankme", "std_l2",
                 "clips_per_second", "wall_seconds", "peak_rss_mb", "param_checksum")) {
             assertTrue(trained.has(k), "summary.json lacks " + k + ": " + trained);
         }
-        assertEquals(60, trained.get("steps").asInt());
+        assertEquals(90, trained.get("steps").asInt());
         assertTrue(trained.get("clips_per_second").asDouble() > 0);
         for (String probe : List.of("linear", "attentive")) {
             for (String col : List.of("x", "y", "vx", "vy")) {
@@ -66,7 +67,7 @@ class VideoEndToEndTest {
         assertEquals(0, Jepa4j.execute("eval", "--checkpoint", tmp.resolve("trained").resolve("last.ckpt").toString(),
                 "--out", evalOut.toString(), "--workers", "1"));
         JsonNode ev = JSON.readTree(evalOut.resolve("summary.json").toFile());
-        assertEquals(60, ev.get("steps").asInt());
+        assertEquals(90, ev.get("steps").asInt());
         assertEquals(trained.get("param_checksum").asText(), ev.get("param_checksum").asText());
         assertEquals(trained.get("r2").get("linear").get("x").asDouble(), ev.get("r2").get("linear").get("x").asDouble(), 1e-9);
     }
