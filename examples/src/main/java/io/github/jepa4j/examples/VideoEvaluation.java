@@ -168,7 +168,31 @@ public final class VideoEvaluation {
                 }
             }
         }
-        return new Features(pooled, tok, pixels, Nd4j.createFromArray(y));
+        return dropUnlabelled(new Features(pooled, tok, pixels, Nd4j.createFromArray(y)), set.ds());
+    }
+
+    /**
+     * Leaves out clips whose targets are missing: only substitutes for clips of a file that failed
+     * to decode can lack them (the planned clips all have label rows).
+     */
+    private static Features dropUnlabelled(Features f, VideoFolderDataset ds) {
+        double[][] y = f.targets().toDoubleMatrix();
+        List<Long> keep = new ArrayList<>();
+        for (int i = 0; i < y.length; i++) {
+            if (java.util.Arrays.stream(y[i]).noneMatch(Double::isNaN)) {
+                keep.add((long) i);
+            }
+        }
+        if (keep.size() == y.length) {
+            return f;
+        }
+        LOG.warn("{} of {} probe clips under {} are substitutes without labels (a file failed to decode); left out",
+                y.length - keep.size(), y.length, ds.root());
+        long[] rows = keep.stream().mapToLong(Long::longValue).toArray();
+        return new Features(f.pooled().get(NDArrayIndex.indices(rows), NDArrayIndex.all()),
+                f.tokens().get(NDArrayIndex.indices(rows), NDArrayIndex.all(), NDArrayIndex.all()),
+                f.pixels().get(NDArrayIndex.indices(rows), NDArrayIndex.all()),
+                f.targets().get(NDArrayIndex.indices(rows), NDArrayIndex.all()));
     }
 
     /**
