@@ -21,6 +21,9 @@ final class EvalRun {
             throw new IllegalArgumentException("checkpoint " + file + " has no run configuration: it was not written by jepa4j train");
         }
         RunConfig trained = RunConfig.JSON.treeToValue(run, RunConfig.class);
+        if (trained.isVideo()) {
+            return VideoEvalRun.run(file, ck, trained, flags, t0);
+        }
         // Evaluate on --data if given (same image size required), else on the data it was trained on.
         RunConfig c = flags.resolve();
         RunConfig evalCfg = new RunConfig(trained.method(), trained.antiCollapse(), trained.antiCollapseWeight(),

@@ -38,10 +38,12 @@ public final class Jepa4j implements Runnable {
     /** Settings shared by train and eval; unset flags keep the config file's or the default value. */
     static class Settings {
         @Option(names = "--config", description = "YAML or JSON file of settings (see README)") Path config;
-        @Option(names = "--data", description = "shapes (built-in, default), fashion-mnist, or a directory") String data;
-        @Option(names = "--data-dir", description = "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)") String dataDir;
+        @Option(names = "--data", description = "shapes (built-in, default), fashion-mnist, or a directory;"
+                + " video: balls (built-in bouncing balls, default) or a video folder") String data;
+        @Option(names = "--data-dir", description = "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist);"
+                + " video: where the built-in videos are generated (default OUT/../data)") String dataDir;
         @Option(names = "--train-size", description = "images in the built-in shapes training split") Integer trainSize;
-        @Option(names = "--method", description = "ijepa") String method;
+        @Option(names = "--method", description = "ijepa (images, default), vicreg, sigreg, barlow, ema; vjepa (video)") String method;
         @Option(names = "--anti-collapse", description = "extra anti-collapse term: none, vicreg, sigreg") String antiCollapse;
         @Option(names = "--anti-collapse-weight") Double antiCollapseWeight;
         @Option(names = "--model", description = "encoder size: ref (default), tiny, small, base") String model;
@@ -59,9 +61,22 @@ public final class Jepa4j implements Runnable {
         @Option(names = "--checkpoint-every") Integer checkpointEvery;
         @Option(names = "--eval-train", description = "training images for the probes") Integer evalTrain;
         @Option(names = "--eval-test", description = "test images for the probes") Integer evalTest;
+        @Option(names = "--modality", description = "image (default) or video") String modality;
+        @Option(names = "--frames", description = "video: frames per clip") Integer frames;
+        @Option(names = "--stride", description = "video: frame stride in a clip") Integer stride;
+        @Option(names = "--tubelet", description = "video: frames per token") Integer tubelet;
+        @Option(names = "--clip-size", description = "video: clip height and width in pixels") Integer clipSize;
+        @Option(names = "--videos", description = "video: number of built-in bouncing-ball videos") Integer videos;
+        @Option(names = "--video-frames", description = "video: frames per built-in video") Integer videoFrames;
+        @Option(names = "--cache-mb", description = "video: decoded-clip cache in MB (0: none)") Integer cacheMb;
+        @Option(names = "--on-bad-input", description = "video: skip (warn) or fail on bad files and label rows") String onBadInput;
+
+        @Option(names = "--ema-start", description = "video: EMA-target momentum at step 0 (default 0.998)") Double emaStart;
+        @Option(names = "--probe-encoder", description = "video: encoder the probes read: target (default) or context") String probeEncoder;
 
         RunConfig resolve() throws Exception {
-            RunConfig base = RunConfig.defaults();
+            String mod = modality != null ? modality : config != null ? RunConfig.modalityIn(config) : null;
+            RunConfig base = RunConfig.defaults(mod);
             if (config != null) {
                 base = RunConfig.overlay(base, config);
             }
@@ -87,6 +102,17 @@ public final class Jepa4j implements Runnable {
             put(o, "checkpointEvery", checkpointEvery);
             put(o, "evalTrain", evalTrain);
             put(o, "evalTest", evalTest);
+            put(o, "modality", modality);
+            put(o, "frames", frames);
+            put(o, "stride", stride);
+            put(o, "tubelet", tubelet);
+            put(o, "clipSize", clipSize);
+            put(o, "videos", videos);
+            put(o, "videoFrames", videoFrames);
+            put(o, "cacheMb", cacheMb);
+            put(o, "onBadInput", onBadInput);
+            put(o, "emaStart", emaStart);
+            put(o, "probeEncoder", probeEncoder);
             var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(base);
             tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(o));
             try {

@@ -51,6 +51,9 @@ public final class TrainRun {
             throw new IllegalArgumentException("output directory " + out.toAbsolutePath() + " already holds a run;"
                     + " pass --resume to continue it or choose another --out");
         }
+        if (c.isVideo()) {
+            return VideoTrainRun.run(c, resume, t0);
+        }
         ImageDataset train = ImageExperiment.dataset(c, Split.TRAIN);
         ImageDataset test = ImageExperiment.dataset(c, Split.TEST);
         VitConfig enc = ImageExperiment.encoder(c, train);
@@ -69,7 +72,8 @@ public final class TrainRun {
         summary.put("method", c.method());
         summary.put("dataset", train.name());
         summary.put("epochs", c.epochs());
-        train(setup, c, total, test, out, resume, summary);
+        train(setup, c, total, () -> heldOut(test, Math.min(MONITOR_IMAGES, test.size())), out, resume, summary,
+                "images_per_second");
         Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
         summary.put("linear_probe_acc", r.linearProbeAcc());
         summary.put("knn_acc", r.knnAcc());
@@ -79,26 +83,36 @@ public final class TrainRun {
         summary.put("peak_rss_mb", RunStats.peakRssMb());
         summary.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));
         RunConfig.JSON.writeValue(out.resolve(SUMMARY).toFile(), summary);
+        plots(out, c, train.name());
+        LOG.info("wrote {} and plots in {}", SUMMARY, out.toAbsolutePath());
+        return summary;
+    }
+
+    /** Loss and collapse-metric plots of the run in {@code out}. */
+    static void plots(Path out, RunConfig c, String dataName) throws IOException {
         Path csv = out.resolve("metrics.csv");
-        Plots.plot(csv, out.resolve("loss.png"), "training loss (" + c.method() + ", " + train.name() + ")", "loss",
+        Plots.plot(csv, out.resolve("loss.png"), "training loss (" + c.method() + ", " + dataName + ")", "loss",
                 List.of("loss", "pred"), true);
         Plots.plot(csv, out.resolve("collapse.png"), "collapse metrics (evaluated encoder, held-out images)", "value",
                 List.of(CollapseMonitor.RANKME, CollapseMonitor.ALPHA_REQ), false);
         Plots.plot(csv, out.resolve("collapse_std.png"), "std of L2-normalised embeddings (healthy ~ 1/sqrt(d))", "value",
                 List.of(CollapseMonitor.STD_L2, CollapseMonitor.MIN_STD), false);
-        LOG.info("wrote {} and plots in {}", SUMMARY, out.toAbsolutePath());
-        return summary;
     }
 
-    private static <B> void train(Setup<B> setup, RunConfig c, long total, ImageDataset test, Path out, boolean resume,
-                                  Map<String, Object> summary) throws IOException {
+    /**
+     * Trains {@code total} steps (or resumes) with progress, metrics CSV, NaN guard, collapse
+     * monitor (on the inputs {@code heldOutInputs} supplies) and checkpoints; puts steps, throughput
+     * (as {@code rateKey}, examples per second) and training time into {@code summary}.
+     */
+    static <B> void train(Setup<B> setup, RunConfig c, long total, java.util.function.Supplier<INDArray> heldOutInputs,
+                          Path out, boolean resume, Map<String, Object> summary, String rateKey) throws IOException {
         long trainedSteps = 0;
         double trainSeconds = 0;
         double imagesPerSecond = 0;
         if (total > 0) {
             OptimConfig optim = OptimConfig.defaults().withLr(c.lr()).withWarmupSteps(Math.round(total * c.warmupFraction()));
             MetricsCsv csv = new MetricsCsv(out, c.logEvery());
-            INDArray heldOut = heldOut(test, Math.min(MONITOR_IMAGES, test.size()));
+            INDArray heldOut = heldOutInputs.get();
             CollapseMonitor monitor = CollapseMonitor.builder(() -> setup.evalEncoder().forward(heldOut).mean(1))
                     .every(c.monitorEvery()).metricsCsv(csv).build();
             ProgressLogger progress = new ProgressLogger(c.logEvery()).withFields(() -> {
@@ -131,7 +145,7 @@ public final class TrainRun {
             summary.put("collapse_alarms", monitor.alarms().stream().map(Object::toString).toList());
         }
         summary.put("steps", trainedSteps);
-        summary.put("images_per_second", imagesPerSecond);
+        summary.put(rateKey, imagesPerSecond);
         summary.put("train_seconds", trainSeconds);
     }
 

@@ -10,12 +10,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prefetching clip loader: worker threads decode the clips a {@link ClipSampler} picks for each
@@ -40,10 +45,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * rethrows it for the failed step as an {@link IllegalStateException} naming the step and the
  * cause (which names the file). {@link #close()} stops and joins the workers.
  *
- * <p>Defaults: 2 workers, 4 buffers, start at step 0, 4 open decoders per worker, no masker.
+ * <p>Cache: with a {@link ClipCache} ({@link Builder#cache}) a worker first looks the clip up by
+ * (file, start, frames, stride, spec) and decodes only on a miss, storing the uint8 pixels; the
+ * batch content is the same either way. {@link #clipsDecoded()} counts real decodes.
+ *
+ * <p>Bad clips: by default a clip that fails to decode fails its step; with {@link
+ * Builder#skipBadClips} it is replaced (warning naming the file) by the next decodable video's
+ * clip, and {@link #clipsSkipped()} counts the failures.
+ *
+ * <p>Defaults: 2 workers, 4 buffers, start at step 0, 4 open decoders per worker, no masker, no cache.
  */
 public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private static final AtomicInteger LOADER_IDS = new AtomicInteger();
+    private static final Logger LOG = LoggerFactory.getLogger(ClipLoader.class);
 
     /** One reusable buffer and the step it holds. */
     static final class Slot {
@@ -75,10 +89,70 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
                     : s.clips.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
                             NDArrayIndex.all());
             for (int j = 0; j < n; j++) {
+                if (!skipBadClips) {
+                    read(s.videos[j], s.starts[j], s.view, j);
+                } else {
+                    readOrReplace(s, j, g);
+                }
                 s.labels[j] = dataset.label(s.videos[j]);
-                decoder(s.videos[j]).readClip(s.starts[j], sampler.frames(), sampler.stride(), s.view, j);
             }
             s.masks = masker == null ? null : masker.sample(n, g);
+        }
+
+        /** Clip {@code (v, start)} into {@code batch[j]}, from the cache when it holds it. */
+        private void read(int v, int start, INDArray batch, int j) {
+            if (cache == null) {
+                decoder(v).readClip(start, sampler.frames(), sampler.stride(), batch, j);
+                decoded.incrementAndGet();
+                return;
+            }
+            ClipCache.Key key = new ClipCache.Key(dataset.file(v), start, sampler.frames(), sampler.stride(), spec);
+            byte[] px = cache.get(key);
+            if (px == null) {
+                px = new byte[(int) key.bytes()];
+                decoder(v).readClipBytes(start, sampler.frames(), sampler.stride(), px, 0);
+                decoded.incrementAndGet();
+                cache.put(key, px);
+            }
+            VideoClipDecoder.writeClip(px, 0, spec, sampler.frames(), batch, j);
+        }
+
+        /**
+         * Reads clip {@code j}; when it cannot be decoded, logs a warning naming the file (once per
+         * video) and substitutes the same start (clamped) of the next video that decodes, recording
+         * the substitute in the slot. Depends only on the files, so batches stay deterministic.
+         */
+        private void readOrReplace(Slot s, int j, long step) {
+            int n = dataset.size();
+            int span = sampler.span();
+            IllegalArgumentException first = null;
+            for (int k = 0; k < n; k++) {
+                int v = (s.videos[j] + k) % n;
+                if (dataset.frameCount(v) < span) {
+                    continue;
+                }
+                int start = Math.min(s.starts[j], dataset.frameCount(v) - span);
+                try {
+                    read(v, start, s.view, j);
+                    s.videos[j] = v;
+                    s.starts[j] = start;
+                    return;
+                } catch (IllegalArgumentException e) {
+                    skipped.incrementAndGet();
+                    VideoClipDecoder d = decoders.remove(v); // its state after a failure is unknown
+                    if (d != null) {
+                        d.close();
+                    }
+                    if (warned.add(v)) {
+                        LOG.warn("step {}: skipping a clip of {} that cannot be decoded ({}); using another video's clip;"
+                                + " further failures of this file are counted, not logged", step, dataset.file(v),
+                                e.getMessage());
+                    }
+                    first = first == null ? e : first;
+                }
+            }
+            throw new IllegalStateException("no video under " + dataset.root() + " could be decoded for a clip of step "
+                    + step + "; first error: " + (first == null ? "none long enough" : first.getMessage()), first);
         }
 
         private VideoClipDecoder decoder(int video) {
@@ -107,6 +181,11 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
     private final MultiBlock3dMasker masker;
     private final int batchSize;
     private final int openDecoders;
+    private final ClipCache cache;
+    private final boolean skipBadClips;
+    private final AtomicLong decoded = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
     private final PrefetchRing<Slot> ring;
 
     private ClipLoader(Builder b) {
@@ -116,6 +195,8 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         masker = b.masker;
         batchSize = b.batchSize;
         openDecoders = b.openDecoders;
+        cache = b.cache;
+        skipBadClips = b.skipBadClips;
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < b.buffers; i++) {
             INDArray a = Nd4j.create(DataType.FLOAT, batchSize, spec.channels(), sampler.frames(), spec.height(), spec.width());
@@ -164,6 +245,21 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         return ring.workers().size();
     }
 
+    /** The decoded-clip cache, or null. */
+    public ClipCache cache() {
+        return cache;
+    }
+
+    /** Clips decoded from files so far (cache hits are not counted). */
+    public long clipsDecoded() {
+        return decoded.get();
+    }
+
+    /** Clips that failed to decode and were replaced ({@link Builder#skipBadClips}). */
+    public long clipsSkipped() {
+        return skipped.get();
+    }
+
     /** Consumer wait of the most recent {@link #next()}, in nanoseconds. */
     public long lastWaitNanos() {
         return ring.lastWaitNanos();
@@ -207,6 +303,8 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         private int buffers = 4;
         private long startStep = 0;
         private int openDecoders = 4;
+        private ClipCache cache;
+        private boolean skipBadClips;
 
         private Builder(VideoFolderDataset dataset, ClipSampler sampler, FrameSpec spec, int batchSize) {
             this.dataset = dataset;
@@ -242,6 +340,26 @@ public final class ClipLoader implements Iterator<ClipBatch>, AutoCloseable {
         /** Open decoders each worker keeps (LRU; default 4). */
         public Builder openDecoders(int n) {
             this.openDecoders = n;
+            return this;
+        }
+
+        /**
+         * Keeps decoded clips in {@code cache} (uint8) and takes clips from it when present, so
+         * later epochs need not decode again (default none: every clip is decoded).
+         */
+        public Builder cache(ClipCache cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        /**
+         * When a clip cannot be decoded (a file truncated or damaged after indexing): false
+         * (default) fails the step, which stops the loader; true logs a warning naming the file and
+         * substitutes the clip at the same start of the next video that decodes, so a long run
+         * goes on ({@link ClipBatch#videos()} and {@link ClipBatch#starts()} name the substitute).
+         */
+        public Builder skipBadClips(boolean skip) {
+            this.skipBadClips = skip;
             return this;
         }
 

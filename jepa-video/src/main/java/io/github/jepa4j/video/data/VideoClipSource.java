@@ -22,7 +22,9 @@ import java.util.Map;
  * <p>Masks to {@link MaskedBatch}: with a shared-context masker (or a single generator), one
  * batch carries all generators as target blocks ({@code M = G}); with per-generator contexts
  * (V-JEPA's default), step {@code k} uses generator {@code k mod G}, its own context and its
- * target union ({@code M = 1}); see {@link VideoMaskSet}. Labels are the class labels when every
+ * target union ({@code M = 1}); see {@link VideoMaskSet}. An optional {@link ClipCache}
+ * ({@link Builder#cacheBytes}) outlives loader restarts, so later epochs decode only clips not
+ * seen before. Labels are the class labels when every
  * video has a class, else null.
  */
 public final class VideoClipSource implements BatchSource<MaskedBatch> {
@@ -34,6 +36,8 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
     private final int workers;
     private final int buffers;
     private final boolean withLabels;
+    private final ClipCache cache;
+    private final boolean skipBadClips;
     private final Map<MaskedBatch, ClipBatch> held = new IdentityHashMap<>();
     private ClipLoader loader;
     private long nextStep = -1;
@@ -47,6 +51,8 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         batchSize = b.batchSize;
         workers = b.workers;
         buffers = b.buffers;
+        skipBadClips = b.skipBadClips;
+        cache = b.cache != null ? b.cache : b.cacheBytes > 0 ? new ClipCache(b.cacheBytes) : null;
         sampler = b.sampler != null ? b.sampler : new RandomClipSampler(dataset, b.frames, b.stride, b.seed);
         boolean all = dataset.numClasses() > 0;
         for (int i = 0; i < dataset.size() && all; i++) {
@@ -72,6 +78,11 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         return masker;
     }
 
+    /** The decoded-clip cache, or null when clips are always decoded. */
+    public ClipCache cache() {
+        return cache;
+    }
+
     @Override
     public MaskedBatch next(long step) {
         if (step < 0) {
@@ -87,7 +98,7 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
                 loader.close();
             }
             loader = ClipLoader.builder(dataset, sampler, spec, batchSize).masker(masker).workers(workers)
-                    .buffers(buffers).startStep(step).build();
+                    .buffers(buffers).startStep(step).cache(cache).skipBadClips(skipBadClips).build();
             nextStep = step;
         }
         while (nextStep < step) { // a short jump: drop the prefetched steps in between
@@ -149,6 +160,9 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
         private int workers = 2;
         private int buffers = 4;
         private long seed = 0;
+        private long cacheBytes = 0;
+        private ClipCache cache;
+        private boolean skipBadClips;
 
         private Builder(VideoFolderDataset dataset, FrameSpec spec, int batchSize, int frames, int stride,
                         MultiBlock3dMasker masker) {
@@ -178,6 +192,27 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
             return this;
         }
 
+        /**
+         * Keeps up to {@code bytes} bytes of decoded clips (uint8) in a new {@link ClipCache} that
+         * lives as long as the source (default 0: no cache).
+         */
+        public Builder cacheBytes(long bytes) {
+            this.cacheBytes = bytes;
+            return this;
+        }
+
+        /** Uses (and fills) an existing cache, e.g. one shared with evaluation (overrides {@link #cacheBytes}). */
+        public Builder cache(ClipCache cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        /** Replace clips that fail to decode, with a warning naming the file, instead of failing (default false). */
+        public Builder skipBadClips(boolean skip) {
+            this.skipBadClips = skip;
+            return this;
+        }
+
         /** Another clip sampler (its frames and stride must match). */
         public Builder sampler(ClipSampler sampler) {
             this.sampler = sampler;
@@ -192,6 +227,9 @@ public final class VideoClipSource implements BatchSource<MaskedBatch> {
             if (batchSize <= 0 || frames <= 0 || stride <= 0 || workers <= 0 || buffers <= 0) {
                 throw new IllegalArgumentException("batch size, frames, stride, workers and buffers must be positive, got "
                         + batchSize + ", " + frames + ", " + stride + ", " + workers + ", " + buffers);
+            }
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("cache budget must be >= 0 bytes, got " + cacheBytes);
             }
             if (sampler != null && (sampler.frames() != frames || sampler.stride() != stride)) {
                 throw new IllegalArgumentException("sampler takes " + sampler.frames() + " frames with stride "

@@ -202,13 +202,71 @@ public final class VideoClipDecoder implements AutoCloseable {
      *     file cannot be decoded up to the clip's last frame
      */
     public void readClip(int start, int frames, int stride, INDArray batch, int b) {
-        if (closed) {
-            throw new IllegalStateException("VideoClipDecoder for " + file + " is closed");
-        }
+        checkOpen();
         checkClip(start, frames, stride);
-        FloatPointer dst = batchPointer(batch, b, frames);
+        FloatPointer dst = batchPointer(batch, b, frames, spec, "readClip of " + file);
         long hw = (long) spec.height() * spec.width();
         long clipBase = (long) b * spec.channels() * frames * hw;
+        decode(start, frames, stride, (f, t) -> copyFrame(f, dst, clipBase, frames, t, hw));
+    }
+
+    /**
+     * Decodes the same frames as {@link #readClip(int, int, int, INDArray, int)} as raw uint8
+     * pixels (after the resize and colour conversion, before normalisation) into
+     * {@code out[offset ...]} in {@code [C, frames, H, W]} order: {@link #clipBytes} bytes. For
+     * caches; {@link #writeClip} turns them into the normalised floats {@code readClip} writes.
+     */
+    public void readClipBytes(int start, int frames, int stride, byte[] out, int offset) {
+        checkOpen();
+        checkClip(start, frames, stride);
+        long need = clipBytes(spec, frames);
+        if (out == null || offset < 0 || offset + need > out.length) {
+            throw new IllegalArgumentException("readClipBytes of " + file + " needs " + need + " bytes from offset "
+                    + offset + ", got an array of " + (out == null ? "null" : out.length));
+        }
+        decode(start, frames, stride, (f, t) -> copyFrameBytes(f, out, offset, frames, t));
+    }
+
+    /** Bytes of one uint8 clip {@code [C, frames, H, W]} of {@code spec}. */
+    public static long clipBytes(FrameSpec spec, int frames) {
+        return (long) spec.channels() * frames * spec.height() * spec.width();
+    }
+
+    /**
+     * Writes a uint8 clip {@code pixels[offset ...]} ({@code [C, frames, H, W]}, as from {@link
+     * #readClipBytes}) into {@code batch[b]}, normalised per {@code spec}: bit for bit what
+     * {@link #readClip(int, int, int, INDArray, int)} writes for the same frames.
+     */
+    public static void writeClip(byte[] pixels, int offset, FrameSpec spec, int frames, INDArray batch, int b) {
+        long need = clipBytes(spec, frames);
+        if (pixels == null || offset < 0 || offset + need > pixels.length) {
+            throw new IllegalArgumentException("writeClip needs " + need + " bytes from offset " + offset
+                    + ", got an array of " + (pixels == null ? "null" : pixels.length));
+        }
+        FloatPointer dst = batchPointer(batch, b, frames, spec, "writeClip");
+        float[][] lut = spec.lookupTables();
+        int hw = spec.height() * spec.width();
+        float[] plane = new float[hw];
+        long base = (long) b * need;
+        for (int ch = 0; ch < spec.channels(); ch++) {
+            float[] l = lut[ch];
+            for (int t = 0; t < frames; t++) { // plane (ch, t) is contiguous in both layouts
+                int o = (int) (offset + ((long) ch * frames + t) * hw);
+                for (int i = 0; i < hw; i++) {
+                    plane[i] = l[pixels[o + i] & 0xFF];
+                }
+                dst.position(base + ((long) ch * frames + t) * hw).put(plane, 0, hw);
+            }
+        }
+    }
+
+    /** Receives each converted frame {@code t} of a clip. */
+    private interface FrameSink {
+        void accept(Frame f, int t);
+    }
+
+    /** Seeks (or decodes forward) to {@code start} and hands frames {@code start + t * stride} to {@code sink}. */
+    private void decode(int start, int frames, int stride, FrameSink sink) {
         int frame = start;
         try {
             if (position >= 0 && start > position && start - position <= MAX_FORWARD_DECODE) {
@@ -239,7 +297,8 @@ public final class VideoClipDecoder implements AutoCloseable {
                     throw endedEarly(frame, start, frames, stride);
                 }
                 position++;
-                copyFrame(f, dst, clipBase, frames, t, hw);
+                checkFrame(f);
+                sink.accept(f, t);
             }
         } catch (FrameGrabber.Exception e) {
             position = -1;
@@ -248,6 +307,12 @@ public final class VideoClipDecoder implements AutoCloseable {
         } catch (RuntimeException e) {
             position = -1;
             throw e;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("VideoClipDecoder for " + file + " is closed");
         }
     }
 
@@ -271,9 +336,9 @@ public final class VideoClipDecoder implements AutoCloseable {
     }
 
     /** Validates {@code batch} and returns a pointer to its first element (not owning the memory). */
-    private FloatPointer batchPointer(INDArray batch, int b, int frames) {
+    private static FloatPointer batchPointer(INDArray batch, int b, int frames, FrameSpec spec, String who) {
         if (batch == null) {
-            throw new IllegalArgumentException("readClip of " + file + " needs a batch array");
+            throw new IllegalArgumentException(who + " needs a batch array");
         }
         long[] shape = batch.shape();
         if (shape.length != 5 || shape[1] != spec.channels() || shape[2] != frames || shape[3] != spec.height()
@@ -300,14 +365,39 @@ public final class VideoClipDecoder implements AutoCloseable {
         return new FloatPointer(batch.data().addressPointer());
     }
 
+    private void checkFrame(Frame f) {
+        // JavaCV derives imageChannels from the row stride, which FFmpeg pads (a 16-pixel RGB row of
+        // 48 bytes is stored in 96): rows are read by stride, so only the size and stride matter.
+        if (f.imageWidth != spec.width() || f.imageHeight != spec.height()
+                || f.imageStride < spec.width() * spec.channels()) {
+            throw new IllegalArgumentException("decoder of " + file + " returned a " + f.imageWidth + "x" + f.imageHeight
+                    + "x" + f.imageChannels + " frame, expected " + spec.width() + "x" + spec.height() + "x"
+                    + spec.channels());
+        }
+    }
+
+    /** Frame {@code t} as uint8 planes into {@code out[offset + ((ch * frames + t) * H + y) * W + x]}. */
+    private void copyFrameBytes(Frame f, byte[] out, int offset, int frames, int t) {
+        int w = spec.width();
+        int h = spec.height();
+        int c = spec.channels();
+        ByteBuffer src = (ByteBuffer) f.image[0];
+        int rowBytes = w * c;
+        for (int y = 0; y < h; y++) {
+            src.get(y * f.imageStride, row, 0, rowBytes);
+            for (int ch = 0; ch < c; ch++) {
+                int o = offset + ((ch * frames + t) * h + y) * w;
+                for (int x = 0, i = ch; x < w; x++, i += c) {
+                    out[o + x] = row[i];
+                }
+            }
+        }
+    }
+
     private void copyFrame(Frame f, FloatPointer dst, long clipBase, int frames, int t, long hw) {
         int w = spec.width();
         int h = spec.height();
         int c = spec.channels();
-        if (f.imageWidth != w || f.imageHeight != h || f.imageChannels != c) {
-            throw new IllegalArgumentException("decoder of " + file + " returned a " + f.imageWidth + "x" + f.imageHeight
-                    + "x" + f.imageChannels + " frame, expected " + w + "x" + h + "x" + c);
-        }
         ByteBuffer src = (ByteBuffer) f.image[0];
         int rowBytes = w * c;
         for (int y = 0; y < h; y++) {
