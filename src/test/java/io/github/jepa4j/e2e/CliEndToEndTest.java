@@ -35,6 +35,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void evaluatesAtTheRequestedEpochs(@TempDir Path tmp) throws Exception {
+        // 256 images in batches of 32: 8 steps per epoch; evaluate after epochs 1 and 3 of 3.
+        Path out = tmp.resolve("epochs");
+        assertEquals(0, Jepa4j.execute("train", "--out", out.toString(), "--train-size", "256", "--batch", "32",
+                "--epochs", "3", "--eval-epochs", "1,3", "--log-every", "4", "--eval-train", "128", "--eval-test", "64",
+                "--workers", "1", "--seed", "5"));
+        List<String> rows = Files.readAllLines(out.resolve("evals.csv"));
+        assertEquals(3, rows.size(), "header + epochs 1 and 3: " + rows);
+        assertTrue(rows.get(1).startsWith("1,8,"), rows.get(1));
+        assertTrue(rows.get(2).startsWith("3,24,"), rows.get(2));
+        JsonNode s = summary(out);
+        assertEquals(2, s.get("evaluations").size(), s.toString());
+        // The last in-training evaluation and the final one see the same encoder.
+        assertEquals(s.get("linear_probe_acc").asDouble(), s.get("evaluations").get(1).get("linear_probe_acc").asDouble(), 1e-12);
+        assertError("evaluation epochs must be >= 1", "train", "--eval-epochs", "0", "--out", tmp.resolve("e0").toString());
+    }
+
+    @Test
     void resumeAfterSigkillMatchesAnUninterruptedRun(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a");
         assertEquals(0, Jepa4j.execute(small(a).toArray(String[]::new)));

@@ -30,7 +30,20 @@ final class EpochEvaluations implements TrainingListener {
 
     /** One evaluation row. */
     record Row(long epoch, long step, double linearProbeAcc, double knnAcc, double rankMe, double stdL2,
-               double trainSeconds) {}
+               double trainSeconds) {
+        /** The row with summary.json's key names. */
+        java.util.Map<String, Object> asMap() {
+            var m = new java.util.LinkedHashMap<String, Object>();
+            m.put("epoch", epoch);
+            m.put("step", step);
+            m.put("linear_probe_acc", linearProbeAcc);
+            m.put("knn_acc", knnAcc);
+            m.put("rankme", rankMe);
+            m.put("std_l2", stdL2);
+            m.put("train_seconds", trainSeconds);
+            return m;
+        }
+    }
 
     private final Set<Long> epochs;
     private final long stepsPerEpoch;

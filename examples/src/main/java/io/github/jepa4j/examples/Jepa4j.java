@@ -74,6 +74,9 @@ public final class Jepa4j implements Runnable {
         @Option(names = "--ema-start", description = "video: EMA-target momentum at step 0 (default 0.998)") Double emaStart;
         @Option(names = "--probe-encoder", description = "video: encoder the probes read: target (default) or context") String probeEncoder;
 
+        @Option(names = "--eval-epochs", split = ",", paramLabel = "E1,E2,..",
+                description = "images: also evaluate at the end of these epochs (OUT/evals.csv)") java.util.List<Integer> evalEpochs;
+
         RunConfig resolve() throws Exception {
             String mod = modality != null ? modality : config != null ? RunConfig.modalityIn(config) : null;
             RunConfig base = RunConfig.defaults(mod);
@@ -113,6 +116,7 @@ public final class Jepa4j implements Runnable {
             put(o, "onBadInput", onBadInput);
             put(o, "emaStart", emaStart);
             put(o, "probeEncoder", probeEncoder);
+            put(o, "evalEpochs", evalEpochs);
             var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(base);
             tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(o));
             try {

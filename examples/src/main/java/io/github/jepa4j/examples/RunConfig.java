@@ -59,6 +59,8 @@ import java.util.Locale;
  *                    image runs keep I-JEPA's 0.996)
  * @param probeEncoder video: the encoder the state probes read, {@code target} (EMA, default) or
  *                    {@code context}
+ * @param evalEpochs  image runs: also evaluate the frozen encoder at the end of these epochs
+ *                    (rows of {@code OUT/evals.csv} and {@code evaluations} in the summary; empty: only at the end)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RunConfig(String method, String antiCollapse, double antiCollapseWeight, String data, String dataDir,
@@ -67,7 +69,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int workers, String out, int logEvery, int checkpointEvery, int monitorEvery,
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
-                        String probeEncoder) {
+                        String probeEncoder, List<Integer> evalEpochs) {
     /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
     public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
     /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
@@ -127,6 +129,10 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (!(emaStart > 0 && emaStart <= 1)) {
             throw new IllegalArgumentException("EMA start momentum must be in (0, 1], got " + emaStart);
         }
+        evalEpochs = evalEpochs == null ? List.of() : List.copyOf(evalEpochs);
+        if (evalEpochs.stream().anyMatch(e -> e == null || e < 1)) {
+            throw new IllegalArgumentException("evaluation epochs must be >= 1, got " + evalEpochs);
+        }
         if (modality.equals("video") && frames % tubelet != 0) {
             throw new IllegalArgumentException("tubelet " + tubelet + " does not divide the " + frames + " frames of a clip");
         }
@@ -141,7 +147,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
                 1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
-                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target");
+                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
     }
 
     /**
@@ -165,7 +171,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
                 30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
-                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target");
+                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
     }
 
     /** The defaults of {@code modality} ({@code image} or {@code video}). */
@@ -225,7 +231,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                      int evalTrain, int evalTest) {
         this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
                 epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
-                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target");
+                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
     }
 
     public void save(Path file) throws IOException {

@@ -8,6 +8,7 @@ import io.github.jepa4j.video.data.ClipCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +35,7 @@ final class VideoEvalRun {
                 trained.stride(), trained.tubelet(), trained.clipSize(), trained.videos(), trained.videoFrames(),
                 flags.cacheMb != null ? f.cacheMb() : trained.cacheMb(),
                 flags.onBadInput != null ? f.onBadInput() : trained.onBadInput(), trained.emaStart(),
-                flags.probeEncoder != null ? f.probeEncoder() : trained.probeEncoder());
+                flags.probeEncoder != null ? f.probeEncoder() : trained.probeEncoder(), List.of());
         VideoExperiment.VideoData data = VideoExperiment.data(c);
         VitConfig enc = VideoExperiment.encoder(c);
         ClipCache cache = VideoExperiment.cache(c);
