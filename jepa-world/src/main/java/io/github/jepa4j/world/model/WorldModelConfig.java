@@ -13,10 +13,11 @@ import io.github.jepa4j.core.model.VitConfig;
  * the agent changes only a few of the mean-pooled tokens. Measured with {@link EmbeddingProbe}
  * (600 steps, 400 trajectories, agent radius 0.08): held-out position-probe R² 0.99 with the
  * expander against 0.69 without (and 0.37 with patch 4 and no expander).
- * Known gap (issue 7): the variation of these embeddings over frames is small (std about 0.05 of
- * the unit per-frame scale the final LayerNorm gives), and the MLP predictor then barely beats the
- * no-change loss ({@code predictor.tf} about 0.9 x {@code predictor.tf.identity}); a per-feature
- * standardisation of the embedding over the training frames is the next thing to try.
+ * The variation of these embeddings over frames is small (std about 0.05 of the unit per-frame
+ * scale the final LayerNorm gives), and on the raw embedding the MLP predictor barely beat the
+ * no-change loss ({@code predictor.tf} about 0.9 x {@code predictor.tf.identity}); the frozen
+ * recipe therefore trains the predictor on the per-feature standardised latent
+ * ({@link LatentStandardization}) with no output LayerNorm (which would undo the standardisation).
  *
  * @param encoder          the ViT (default 3x32x32, patch 8 -> 16 tokens, D 16, depth 2, 2 heads, MLP 64)
  * @param antiCollapse     anti-collapse module of the encoder's joint-embedding pretraining, by registry name (default vicreg)
@@ -118,8 +119,12 @@ public record WorldModelConfig(VitConfig encoder, String antiCollapse, Object an
                 predictorDepth, rolloutSteps, rolloutWeight, predictorSteps, predictorBatch, window, predictorLr, s, jointEncoder, jointWeight);
     }
 
-    /** The predictor settings for actions of width {@code actionDim}. */
+    /**
+     * The predictor settings for actions of width {@code actionDim}: output LayerNorm only in joint
+     * training (whose targets are the layer-normed embeddings); a frozen encoder's predictor works on
+     * the standardised latent, which a LayerNorm would pull back to unit per-frame scale.
+     */
     public PredictorSpec predictorSpec(int actionDim) {
-        return new PredictorSpec("mlp", encoder.dim(), actionDim, predictorHidden, predictorDepth, true, rolloutSteps, rolloutWeight);
+        return new PredictorSpec("mlp", encoder.dim(), actionDim, predictorHidden, predictorDepth, jointEncoder, rolloutSteps, rolloutWeight);
     }
 }
