@@ -16,11 +16,11 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--trajectories", description = "training trajectories (default 400)") Integer trajectories;
     @Option(names = "--frames", description = "frames per trajectory (default 16)") Integer frames;
     @Option(names = "--encoder-steps", description = "encoder pretraining steps (default 600)") Integer encoderSteps;
-    @Option(names = "--predictor-steps", description = "predictor training steps (default 1500)") Integer predictorSteps;
+    @Option(names = "--predictor-steps", description = "predictor training steps (default 3000)") Integer predictorSteps;
     @Option(names = "--episodes", description = "evaluation episodes (default 40)") Integer episodes;
     @Option(names = "--cross-room-fraction", description = "fraction of cross-room episodes (default 0.5)") Double crossRoom;
     @Option(names = "--max-steps", description = "steps per episode (default 50)") Integer maxSteps;
-    @Option(names = "--horizon", description = "planning horizon (default 10)") Integer horizon;
+    @Option(names = "--horizon", description = "planning horizon (default 5)") Integer horizon;
     @Option(names = "--samples", description = "CEM samples per iteration (default 400)") Integer samples;
     @Option(names = "--iterations", description = "CEM iterations / gradient steps per plan (default 10)") Integer iterations;
     @Option(names = "--seed") Long seed;

@@ -49,6 +49,6 @@ public record PlanConfig(String out, String checkpoint, String planner, int traj
 
     /** The default run: a few minutes on 2 cores. */
     public static PlanConfig defaults() {
-        return new PlanConfig("runs/plan", null, "cem", 400, 16, 600, 1500, 40, 0.5, 50, 10, 400, 10, 0, 100, false, 16, true);
+        return new PlanConfig("runs/plan", null, "cem", 400, 16, 600, 3000, 40, 0.5, 50, 5, 400, 10, 0, 100, false, 16, true);
     }
 }

@@ -24,11 +24,11 @@ class LatentStandardizationTest {
         // Rank 2 (in place on rows) gives the same as rank 3.
         INDArray rows = e.reshape(35, 3).dup();
         s.applyInPlace(rows);
-        assertArrayEquals(flat.toDoubleVector(), rows.reshape(105).toDoubleVector(), 1e-12);
+        assertArrayEquals(flat.reshape(105).toDoubleVector(), rows.reshape(105).toDoubleVector(), 1e-12);
         // A float embedding is standardised in its own type.
         INDArray f = e.reshape(35, 3).castTo(DataType.FLOAT);
         assertEquals(DataType.FLOAT, s.applyInPlace(f).dataType());
-        assertArrayEquals(flat.toFloatVector(), f.reshape(105).toFloatVector(), 1e-5f);
+        assertArrayEquals(flat.reshape(105).toFloatVector(), f.reshape(105).toFloatVector(), 1e-5f);
     }
 
     @Test
