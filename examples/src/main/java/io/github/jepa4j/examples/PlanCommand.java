@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 final class PlanCommand implements Callable<Integer> {
     @Option(names = {"--out", "-o"}, description = "output directory (default runs/plan)") String out;
     @Option(names = "--checkpoint", description = "world-model checkpoint to load instead of training") String checkpoint;
-    @Option(names = "--planner", description = "cem (default) or grad") String planner;
+    @Option(names = "--planner", description = "grad (gradient MPC, default) or cem") String planner;
     @Option(names = "--trajectories", description = "training trajectories (default 400)") Integer trajectories;
     @Option(names = "--frames", description = "frames per trajectory (default 16)") Integer frames;
     @Option(names = "--encoder-steps", description = "encoder pretraining steps (default 600)") Integer encoderSteps;
@@ -21,8 +21,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--cross-room-fraction", description = "fraction of cross-room episodes (default 0.5)") Double crossRoom;
     @Option(names = "--max-steps", description = "steps per episode (default 50)") Integer maxSteps;
     @Option(names = "--horizon", description = "planning horizon (default 5)") Integer horizon;
-    @Option(names = "--samples", description = "CEM samples per iteration (default 400)") Integer samples;
-    @Option(names = "--iterations", description = "CEM iterations / gradient steps per plan (default 10)") Integer iterations;
+    @Option(names = "--samples", description = "CEM samples per iteration; gradient MPC: restarts = samples / 100 (default 400)") Integer samples;
+    @Option(names = "--iterations", description = "CEM iterations / gradient MPC Adam steps per plan (default 10)") Integer iterations;
     @Option(names = "--seed") Long seed;
     @Option(names = "--joint", negatable = true, description = "train the encoder jointly with the predictor (default false: frozen pretrained encoder)") Boolean joint;
     @Option(names = "--encoder-dim", description = "encoder width = latent size, a multiple of 8 (default 16)") Integer encoderDim;
