@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * @param out             output directory (summary.json, trajectories.png, world-model.ckpt)
  * @param checkpoint      a world-model checkpoint to load instead of training, or null
- * @param planner         {@code cem} or {@code grad}
+ * @param planner         {@code grad} (gradient MPC, default) or {@code cem}
  * @param trajectories    random-action trajectories generated for training
  * @param frames          frames per trajectory
  * @param encoderSteps    encoder pretraining steps

@@ -28,7 +28,7 @@ class LearnedWorldModelTest {
     private static TrajectoryGenerator gen;
     private static Trajectories data;
 
-    /** The default recipe, small: D 16, one block, 16 tokens; a few hundred steps per stage. */
+    /** The default recipe, small: D 16, one block, 16 tokens; 200 encoder and 1000 predictor steps (predictor 64 x 2). */
     static WorldModelConfig tiny() {
         VitConfig vit = new VitConfig(3, S, S, 1, 8, 1, 16, 1, 2, 64, 1e-6);
         return WorldModelConfig.defaults(S).withEncoder(vit).withSteps(Integer.getInteger("wm.test.enc", 200),
