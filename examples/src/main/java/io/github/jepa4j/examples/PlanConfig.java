@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * @param out             output directory (summary.json, trajectories.png, world-model.ckpt)
  * @param checkpoint      a world-model checkpoint to load instead of training, or null
- * @param planner         {@code cem} or {@code grad}
+ * @param planner         {@code grad} (gradient MPC, default) or {@code cem}
  * @param trajectories    random-action trajectories generated for training
  * @param frames          frames per trajectory
  * @param encoderSteps    encoder pretraining steps
@@ -47,8 +47,14 @@ public record PlanConfig(String out, String checkpoint, String planner, int traj
         }
     }
 
-    /** The default run: a few minutes on 2 cores. */
+    /**
+     * The default run (about 6 minutes on 2 busy cores: 4 training, 2 evaluation): gradient MPC
+     * (4 restarts, 10 Adam steps, horizon 5) under sub-goals. Measured with the same world model
+     * (40 episodes, half cross-room; docs/plan/): gradient MPC + sub-goals 100 % (same-room 100 %,
+     * cross-room 100 %), 200 ms/step; CEM (400 samples, 10 iterations) + sub-goals 82.5 % (90 %, 75 %),
+     * 204 ms/step; greedy 77.5 % (100 %, 55 %); random 0 %.
+     */
     public static PlanConfig defaults() {
-        return new PlanConfig("runs/plan", null, "cem", 400, 16, 600, 1500, 40, 0.5, 50, 10, 400, 10, 0, 100, false, 16, true);
+        return new PlanConfig("runs/plan", null, "grad", 400, 16, 600, 3000, 40, 0.5, 50, 5, 400, 10, 0, 100, false, 16, true);
     }
 }

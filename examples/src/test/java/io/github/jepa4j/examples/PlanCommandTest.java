@@ -32,10 +32,10 @@ class PlanCommandTest {
         assertTrue(Files.exists(ckpt));
 
         Path out2 = dir.resolve("reload");
-        String[] again = concat(new String[] {"plan", "--out", out2.toString(), "--checkpoint", ckpt.toString(), "--planner", "grad"}, TINY);
+        String[] again = concat(new String[] {"plan", "--out", out2.toString(), "--checkpoint", ckpt.toString(), "--planner", "cem"}, TINY);
         assertEquals(0, Jepa4j.execute(again));
         JsonNode s2 = RunConfig.JSON.readTree(out2.resolve("summary.json").toFile());
-        assertTrue(s2.get("planner").asText().toLowerCase().contains("grad"), s2.get("planner").asText());
+        assertTrue(s2.get("planner").asText().toLowerCase().contains("cem"), s2.get("planner").asText());
     }
 
     @Test

@@ -21,8 +21,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   L_ro = mean_{b,t,i} | zhat_t - z_t |,  zhat_0 = z_0, zhat_{t+1} = P(zhat_t, a_t),  t = 1..k
  *   L    = L_tf + w L_ro
  * </pre>
- * {@code z} are the encoder's layer-normed embeddings ({@link StateEncoder}) of a window of
- * {@code T} transitions ({@link TransitionBatch}); {@code k = min(rolloutSteps, T)}. Feeding the
+ * {@code z} are the world model's latents of a window of {@code T} transitions
+ * ({@link TransitionBatch}): with a frozen encoder its layer-normed embeddings
+ * ({@link StateEncoder}) standardised per feature over the training frames
+ * ({@link LatentStandardization}; the targets are not layer-normed again, which would undo the
+ * standardisation), in joint training the layer-normed embeddings themselves; {@code k = min(rolloutSteps, T)}. Feeding the
  * predictor its own predictions in {@code L_ro} trains it for the error accumulation it meets
  * when a planner unrolls it. L1 as V-JEPA 2-AC; the subgradient of |x| at 0 is taken as 0.
  * Terms logged: {@code tf}, {@code rollout}.

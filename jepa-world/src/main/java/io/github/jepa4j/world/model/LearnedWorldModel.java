@@ -17,19 +17,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A JEPA world model for planning: a frozen {@link StateEncoder} and a trained
- * {@link ActionPredictor}, unrolled by a {@link PredictorRollout}.
+ * A JEPA world model for planning: a frozen {@link StateEncoder}, the per-feature
+ * {@link LatentStandardization} of its embeddings, and a trained {@link ActionPredictor},
+ * unrolled by a {@link PredictorRollout}.
  *
  * <pre>
- *   z_0 = enc(x_0),  z_{t+1} = P(z_t, a_t),   E_b = (1/d) sum_i | z_H,b,i - zGoal_i |
+ *   z_0 = (enc(x_0) - mean) / std,  z_{t+1} = P(z_t, a_t),   E_b = (1/d) sum_i | z_H,b,i - zGoal_i |
  *   dE_b / da_b,t  by backpropagation through the unroll (for gradient MPC)
  * </pre>
  * All {@code B} action sequences are unrolled together as {@code [B, d]} batches (CEM evaluates
  * e.g. 400 sequences per iteration in one call); buffers are reused between calls of the same
  * size, so planning allocates no native memory per call after the first.
  *
- * <p>{@link #save}/{@link #load}: one core {@link Checkpoint} file with both parameter sets and
- * the encoder and predictor configurations.
+ * The energy is L1 on the standardised latent, so every feature counts in units of its spread
+ * over the training frames.
+ *
+ * <p>{@link #save}/{@link #load}: one core {@link Checkpoint} file with both parameter sets, the
+ * standardisation ({@code latent.mean}, {@code latent.std}) and the encoder and predictor
+ * configurations; a checkpoint without the standardisation loads with the identity.
  */
 public final class LearnedWorldModel implements WorldModel {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -41,15 +46,30 @@ public final class LearnedWorldModel implements WorldModel {
     private final ParamStore predictorStore;
     private final ActionPredictor predictor;
     private final PredictorRollout rollout;
+    private final LatentStandardization standardization;
     private final Scratch scratch = new Scratch(7);
 
-    /** Wraps a trained encoder and predictor; {@code predictorStore} holds the predictor's parameters. */
+    /** Wraps a trained encoder and predictor on the raw embedding (identity standardisation). */
     public LearnedWorldModel(StateEncoder encoder, PredictorSpec spec, ParamStore predictorStore, ActionPredictor predictor) {
+        this(encoder, LatentStandardization.identity(encoder.latentDim()), spec, predictorStore, predictor);
+    }
+
+    /**
+     * Wraps a trained encoder, the standardisation of its embeddings the predictor was trained on,
+     * and the predictor; {@code predictorStore} holds the predictor's parameters.
+     */
+    public LearnedWorldModel(StateEncoder encoder, LatentStandardization standardization, PredictorSpec spec, ParamStore predictorStore,
+                             ActionPredictor predictor) {
+        if (standardization == null || standardization.dim() != encoder.latentDim()) {
+            throw new IllegalArgumentException("the standardisation must have the encoder width " + encoder.latentDim() + ", got "
+                    + standardization);
+        }
         if (encoder.latentDim() != predictor.latentDim()) {
             throw new IllegalArgumentException("encoder width " + encoder.latentDim() + " differs from the predictor's "
                     + predictor.latentDim());
         }
         this.encoder = encoder;
+        this.standardization = standardization;
         this.spec = spec;
         this.predictorStore = predictorStore;
         this.predictor = predictor;
@@ -62,6 +82,10 @@ public final class LearnedWorldModel implements WorldModel {
 
     public ActionPredictor predictor() {
         return predictor;
+    }
+
+    public LatentStandardization standardization() {
+        return standardization;
     }
 
     public PredictorSpec spec() {
@@ -78,10 +102,10 @@ public final class LearnedWorldModel implements WorldModel {
         return predictor.actionDim();
     }
 
-    /** {@code [B, C, S, S] -> [B, d]}, a new array (planners keep start and goal embeddings). */
+    /** {@code [B, C, S, S] -> [B, d]}, the standardised latent, a new array (planners keep start and goal embeddings). */
     @Override
     public INDArray encode(INDArray frames) {
-        return encoder.encode(frames).dup();
+        return standardization.applyInPlace(encoder.encode(frames).dup());
     }
 
     @Override
@@ -173,6 +197,8 @@ public final class LearnedWorldModel implements WorldModel {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("encoder.params", encoder.store().params());
         arrays.put("predictor.params", predictorStore.params());
+        arrays.put("latent.mean", standardization.mean());
+        arrays.put("latent.std", standardization.std());
         new Checkpoint(0, 0, encoder.store().layoutSignature() + "|" + predictorStore.layoutSignature(),
                 JSON.valueToTree(cfg), arrays, Map.of()).save(file);
     }
@@ -187,7 +213,11 @@ public final class LearnedWorldModel implements WorldModel {
         VitConfig vc = JSON.treeToValue(cfg.get("encoder"), VitConfig.class);
         PredictorSpec ps = JSON.treeToValue(cfg.get("predictor"), PredictorSpec.class);
         DataType dt = DataType.valueOf(cfg.path("dtype").asText("FLOAT"));
-        LearnedWorldModel m = build(vc, ps, dt, 0);
+        LearnedWorldModel built = build(vc, ps, dt, 0);
+        LearnedWorldModel m = c.arrays().containsKey("latent.mean")
+                ? new LearnedWorldModel(built.encoder, new LatentStandardization(c.array("latent.mean"), c.array("latent.std")),
+                        ps, built.predictorStore, built.predictor)
+                : built;
         String layout = m.encoder.store().layoutSignature() + "|" + m.predictorStore.layoutSignature();
         if (!layout.equals(c.layout())) {
             throw new IllegalArgumentException("checkpoint " + file + " does not fit the model it describes");

@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * into {@code W_z} and {@code W_a} is the same map as a linear layer on the concatenation
  * {@code [z, embed(a)]} (a linear action embedding folds into {@code W_a}) without copying into a
  * concatenated buffer. Predicting a residual keeps the identity easy (actions move the agent a
- * little); the output LayerNorm keeps predictions on the layer-normed manifold of the target
+ * little); the optional output LayerNorm (joint training, whose targets are layer-normed; off for
+ * the standardised latent of a frozen encoder) keeps predictions on the layer-normed manifold of the target
  * embeddings, so a multi-step rollout feeds the predictor inputs like those it was trained on.
  *
  * <p>Parameters under {@code prefix}: {@code fc_z.weight/bias [h, d]}, {@code fc_a.weight [h, A]},

@@ -28,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       under core's {@link Trainer}. The encoder is then frozen. Why frozen: the predictor's
  *       targets stay fixed, so its loss cannot be lowered by collapsing the representation, and
  *       the frames are encoded once instead of every step.</li>
- *   <li>Every frame is encoded to its layer-normed embedding ({@link StateEncoder}).</li>
+ *   <li>Every frame is encoded to its layer-normed embedding ({@link StateEncoder}); the
+ *       per-feature mean and std over all these frames define the latent
+ *       {@code z = (e - mean) / std} ({@link LatentStandardization}), stored with the model.</li>
  *   <li>Predictor: teacher-forcing plus rollout L1 losses ({@link ActionConditionedTask}) on
  *       random trajectory windows ({@link LatentTrajectories}) under the same trainer.</li>
  * </ol>
@@ -42,9 +44,10 @@ public final class WorldModelTraining {
      *
      * @param metrics {@code encoder.loss}, {@code predictor.tf}, {@code predictor.rollout} (last step),
      *                {@code predictor.tf.first}, {@code predictor.rollout.first} (first step),
-     *                {@code embedding.std} (mean over dimensions of the std over frames),
-     *                {@code predictor.tf.identity} (frozen encoder: the teacher-forcing loss of the
-     *                no-change predictor, the bar {@code predictor.tf} has to beat)
+     *                {@code embedding.std} (mean over dimensions of the std over frames of the raw,
+     *                layer-normed embedding), {@code predictor.tf.identity} (frozen encoder: the
+     *                teacher-forcing loss of the no-change predictor on the standardised latent, the
+     *                bar {@code predictor.tf} has to beat)
      */
     public record Result(LearnedWorldModel model, Map<String, Double> metrics) {}
 
@@ -89,17 +92,30 @@ public final class WorldModelTraining {
         long es = encoder.store().size();
         encoder.store().params().assign(enc.trainable().paramRange(0, es));
 
-        // 2. Encode every frame once.
+        // 2. Encode every frame once; standardise each feature over the training frames.
         INDArray z = encodeAll(encoder, frames);
         metrics.put("embedding.std", embeddingStd(z));
+        LatentStandardization norm = LatentStandardization.fit(z);
+        norm.applyInPlace(z);
         metrics.put("predictor.tf.identity", identityLoss(z));
 
         // 3. Predictor on random windows of the encoded trajectories.
+        ActionConditionedTask task = trainPredictor(c, spec, z, actions, metrics, logEvery);
+        ParamStore ps = task.trainable();
+        return new Result(new LearnedWorldModel(encoder, norm, spec, ps, task.predictor()), metrics);
+    }
+
+    /**
+     * Stage 3 alone: the predictor of {@code spec} trained on latents {@code z [N, T, d]} and actions
+     * {@code [N, T-1, A]} with {@code c}'s predictor settings; adds the loss terms to {@code metrics}.
+     */
+    static ActionConditionedTask trainPredictor(WorldModelConfig c, PredictorSpec spec, INDArray z, INDArray actions,
+                                                Map<String, Double> metrics, int logEvery) {
         ActionConditionedTask task = new ActionConditionedTask(spec, DataType.FLOAT, c.seed() + 1);
         if (c.predictorSteps() > 0) {
             Map<String, Double> first = new LinkedHashMap<>();
             Map<String, Double> last = new LinkedHashMap<>();
-            int window = Math.min(c.window(), t - 1);
+            int window = Math.min(c.window(), (int) z.size(1) - 1);
             try (Trainer<TransitionBatch> tr = Trainer.builder(task,
                             new LatentTrajectories(z, actions.castTo(DataType.FLOAT), c.predictorBatch(), window, c.seed() + 2))
                     .totalSteps(c.predictorSteps()).optim(predictorOptim(c)).seed(c.seed() + 2)
@@ -108,8 +124,7 @@ public final class WorldModelTraining {
             }
             putTerms(metrics, first, last);
         }
-        ParamStore ps = task.trainable();
-        return new Result(new LearnedWorldModel(encoder, spec, ps, task.predictor()), metrics);
+        return task;
     }
 
     /** Stage 3 with the encoder trained too (starting from the pretrained one when there was pretraining). */
@@ -166,11 +181,29 @@ public final class WorldModelTraining {
      * The teacher-forcing loss of the no-change predictor, {@code mean |z_{t+1} - z_t|}: the bar a
      * trained predictor must clearly beat ({@code z [N, T, d]}).
      */
-    static double identityLoss(INDArray z) {
+    public static double identityLoss(INDArray z) {
         long t = z.size(1);
         INDArray a = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, t));
         INDArray b = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, t - 1));
         return org.nd4j.linalg.ops.transforms.Transforms.abs(a.sub(b), false).meanNumber().doubleValue();
+    }
+
+    /**
+     * The teacher-forcing L1 loss of {@code p} on latents {@code z [N, T, d]} and actions
+     * {@code [N, T-1, A]}: {@code mean |P(z_t, a_t) - z_{t+1}|} over all transitions (e.g. held-out
+     * trajectories, to compare with {@link #identityLoss}).
+     */
+    public static double teacherForcingLoss(ActionPredictor p, INDArray z, INDArray actions) {
+        long n = z.size(0);
+        long t = z.size(1) - 1;
+        int d = (int) z.size(2);
+        DataType dt = DataType.FLOAT;
+        INDArray zin = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, t))
+                .castTo(dt).dup('c').reshape('c', n * t, d);
+        INDArray tgt = z.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, t + 1))
+                .castTo(dt).dup('c').reshape('c', n * t, d);
+        INDArray a = actions.castTo(dt).dup('c').reshape('c', n * t, actions.size(2));
+        return org.nd4j.linalg.ops.transforms.Transforms.abs(p.forward(zin, a).sub(tgt), false).meanNumber().doubleValue();
     }
 
     /** Mean over dimensions of the std over frames: near 0 for a collapsed encoder. */
