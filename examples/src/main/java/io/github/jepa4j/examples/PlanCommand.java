@@ -24,7 +24,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--samples", description = "CEM samples per iteration; gradient MPC: restarts = samples / 100 (default 400)") Integer samples;
     @Option(names = "--iterations", description = "CEM iterations / gradient MPC Adam steps per plan (default 10)") Integer iterations;
     @Option(names = "--seed") Long seed;
-    @Option(names = "--joint", negatable = true, description = "train the encoder jointly with the predictor (default false: frozen pretrained encoder)") Boolean joint;
+    @Option(names = "--joint", negatable = true, description = "EXPERIMENTAL: train the encoder jointly with the predictor (measured not to learn yet; default false: frozen pretrained encoder)") Boolean joint;
     @Option(names = "--encoder-dim", description = "encoder width = latent size, a multiple of 8 (default 16)") Integer encoderDim;
     @Option(names = "--subgoals", negatable = true, description = "two-level planning over a landmark graph of the training trajectories (default true)") Boolean subgoals;
     @Option(names = "--log-every", description = "training progress interval (default 100)") Integer logEvery;

@@ -59,8 +59,9 @@ class LearnedWorldModelTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Joint training is not the working recipe (issue 7): the frozen, expander-VICReg-pretrained "
-            + "encoder is (see WorldModelConfig); joint training has not been re-measured with it")
+    @org.junit.jupiter.api.Disabled("Known failure, kept as the acceptance test of the experimental --joint mode (issue 7): "
+            + "measured 2026-11-29, 150 joint steps with VICReg weight 1: teacher-forcing loss 0.0106 -> 0.0104 (needs < 0.8x) "
+            + "and embedding std 0.019; the working recipe is the frozen, expander-VICReg-pretrained encoder (WorldModelConfig)")
     void jointTrainingLowersThePredictionLossWithoutCollapse() {
         Trajectories data = gen.generate(0, 40);
         WorldModelTraining.Result r = WorldModelTraining.train(tiny().withSteps(0, 150).withJointEncoder(true, 1.0), data, 1000);
