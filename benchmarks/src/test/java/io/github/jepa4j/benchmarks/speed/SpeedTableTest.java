@@ -84,7 +84,7 @@ class SpeedTableTest {
                 "--note", "n", "--rss-steps", "4");
         assertEquals(new SpeedTable.Options(List.of("ref"), Map.of("ref", List.of(64)), 5, 0, 9, Path.of("x"), "n", 4), o);
         var d = SpeedTable.Options.parse();
-        assertEquals(List.of(20, 3, 1L, Path.of("runs/bench-speed"), 0), List.of(d.steps(), d.warmup(), d.seed(), d.out(), d.rssSteps()));
+        assertEquals(List.of(20, 10, 1L, Path.of("runs/bench-speed"), 0), List.of(d.steps(), d.warmup(), d.seed(), d.out(), d.rssSteps()));
         var e = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--bogus", "1"));
         assertTrue(e.getMessage().startsWith("unknown flag '--bogus'; valid: ") && e.getMessage().contains("--rss-steps"),
                 e.getMessage());
