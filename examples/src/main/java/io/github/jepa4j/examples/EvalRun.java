@@ -8,6 +8,7 @@ import io.github.jepa4j.image.data.Split;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code jepa4j eval}: rebuild the model a checkpoint was trained with, load it, evaluate on {@code --data}. */
 final class EvalRun {
@@ -26,12 +27,11 @@ final class EvalRun {
         }
         // Evaluate on --data if given (same image size required), else on the data it was trained on.
         RunConfig c = flags.resolve();
-        RunConfig evalCfg = new RunConfig(trained.method(), trained.antiCollapse(), trained.antiCollapseWeight(),
-                flags.data != null ? c.data() : trained.data(), flags.dataDir != null ? c.dataDir() : trained.dataDir(),
-                trained.trainSize(), trained.model(), trained.patch(), trained.predictorDim(), trained.predictorDepth(),
-                trained.epochs(), trained.maxSteps(), trained.batch(), trained.lr(), trained.warmupFraction(), trained.seed(),
-                trained.workers(), trained.out(), trained.logEvery(), trained.checkpointEvery(), trained.monitorEvery(),
-                c.evalTrain(), c.evalTest());
+        Map<String, Object> given = flags.given();
+        given.keySet().retainAll(Set.of("data", "dataDir"));
+        given.put("evalTrain", c.evalTrain());
+        given.put("evalTest", c.evalTest());
+        RunConfig evalCfg = trained.with(given);
         ImageDataset train = ImageExperiment.dataset(evalCfg, Split.TRAIN);
         ImageDataset test = ImageExperiment.dataset(evalCfg, Split.TEST);
         VitConfig enc = ImageExperiment.encoder(trained, train);

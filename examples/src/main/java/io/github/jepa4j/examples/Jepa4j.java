@@ -83,6 +83,11 @@ public final class Jepa4j implements Runnable {
             if (config != null) {
                 base = RunConfig.overlay(base, config);
             }
+            return base.with(given());
+        }
+
+        /** The settings given as flags (camelCase names of {@link RunConfig}), nothing else. */
+        Map<String, Object> given() {
             Map<String, Object> o = new LinkedHashMap<>();
             put(o, "data", data);
             put(o, "dataDir", dataDir);
@@ -117,17 +122,7 @@ public final class Jepa4j implements Runnable {
             put(o, "emaStart", emaStart);
             put(o, "probeEncoder", probeEncoder);
             put(o, "evalEpochs", evalEpochs);
-            var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(base);
-            tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(o));
-            try {
-                return RunConfig.JSON.treeToValue(tree, RunConfig.class);
-            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-                Throwable root = e;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                throw root instanceof IllegalArgumentException iae ? iae : e;
-            }
+            return o;
         }
 
         private static void put(Map<String, Object> m, String k, Object v) {

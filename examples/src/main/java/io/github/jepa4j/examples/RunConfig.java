@@ -234,6 +234,27 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                 evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
     }
 
+    /**
+     * This config with the named settings replaced (camelCase record names), validated like any
+     * config: used for command-line flags over defaults, and for flags over a checkpoint's config.
+     */
+    public RunConfig with(java.util.Map<String, ?> settings) throws IOException {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(this);
+        tree.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(settings));
+        try {
+            return JSON.treeToValue(tree, RunConfig.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            if (root instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw e;
+        }
+    }
+
     public void save(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writeValue(file.toFile(), this);

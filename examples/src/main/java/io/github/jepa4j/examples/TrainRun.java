@@ -3,7 +3,6 @@ package io.github.jepa4j.examples;
 import io.github.jepa4j.core.model.VitConfig;
 import io.github.jepa4j.core.train.OptimConfig;
 import io.github.jepa4j.core.train.Trainer;
-import io.github.jepa4j.core.train.TrainingListener;
 import io.github.jepa4j.core.train.listeners.CheckpointSaver;
 import io.github.jepa4j.core.train.listeners.MetricsCsv;
 import io.github.jepa4j.core.train.listeners.NanGuard;
@@ -74,13 +73,13 @@ public final class TrainRun {
         summary.put("dataset", train.name());
         summary.put("epochs", c.epochs());
         RunConfig rc = c;
-        List<TrainingListener> extra = c.evalEpochs().isEmpty() ? List.of()
-                : List.of(new EpochEvaluations(c.evalEpochs(), stepsPerEpoch,
-                        () -> Evaluation.evaluate(setup.evalEncoder(), train, test, rc.evalTrain(), rc.evalTest()), out));
+        EpochEvaluations evals = c.evalEpochs().isEmpty() ? null
+                : new EpochEvaluations(c.evalEpochs(), stepsPerEpoch,
+                        () -> Evaluation.evaluate(setup.evalEncoder(), train, test, rc.evalTrain(), rc.evalTest()), out);
         train(setup, c, total, () -> heldOut(test, Math.min(MONITOR_IMAGES, test.size())), out, resume, summary,
-                "images_per_second", extra);
-        if (!extra.isEmpty()) {
-            summary.put("evaluations", ((EpochEvaluations) extra.get(0)).rows().stream().map(EpochEvaluations.Row::asMap).toList());
+                "images_per_second", evals);
+        if (evals != null) {
+            summary.put("evaluations", evals.rows().stream().map(EpochEvaluations.Row::asMap).toList());
         }
         Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
         summary.put("linear_probe_acc", r.linearProbeAcc());
@@ -111,12 +110,12 @@ public final class TrainRun {
      * Trains {@code total} steps (or resumes) with progress, metrics CSV, NaN guard, collapse
      * monitor (on the inputs {@code heldOutInputs} supplies) and checkpoints; puts steps, throughput
      * (as {@code rateKey}, examples per second) and training time into {@code summary}. The
-     * {@code extra} listeners run after the checkpoint saver; time spent in {@link EpochEvaluations}
-     * is left out of the throughput and training time.
+     * optional {@code evals} (null: none) run after the checkpoint saver; the time they spend is
+     * left out of the throughput and training time.
      */
     static <B> void train(Setup<B> setup, RunConfig c, long total, java.util.function.Supplier<INDArray> heldOutInputs,
                           Path out, boolean resume, Map<String, Object> summary, String rateKey,
-                          List<TrainingListener> extra) throws IOException {
+                          EpochEvaluations evals) throws IOException {
         long trainedSteps = 0;
         double trainSeconds = 0;
         double imagesPerSecond = 0;
@@ -139,7 +138,9 @@ public final class TrainRun {
                     .listener(monitor)
                     .listener(progress)
                     .listener(new CheckpointSaver(out, c.checkpointEvery()));
-            extra.forEach(builder::listener);
+            if (evals != null) {
+                builder.listener(evals);
+            }
             try (Trainer<B> t = builder.build()) {
                 if (resume) {
                     t.resume(out.resolve(CheckpointSaver.LAST));
@@ -148,8 +149,7 @@ public final class TrainRun {
                 t.fit();
                 trainedSteps = t.step();
                 long ran = trainedSteps - startStep;
-                double evalSeconds = extra.stream().filter(l -> l instanceof EpochEvaluations)
-                        .mapToDouble(l -> ((EpochEvaluations) l).evalSeconds()).sum();
+                double evalSeconds = evals == null ? 0 : evals.evalSeconds();
                 trainSeconds = ran > 0 ? (System.nanoTime() - ts) / 1e9 - evalSeconds : 0;
                 imagesPerSecond = ran > 0 ? ran * (double) c.batch() / trainSeconds : 0;
                 if (t.stopReason() != null) {

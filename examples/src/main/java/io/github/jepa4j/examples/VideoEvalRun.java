@@ -8,8 +8,8 @@ import io.github.jepa4j.video.data.ClipCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code jepa4j eval} of a video checkpoint: rebuild the model it was trained with, load it, run
@@ -22,20 +22,11 @@ final class VideoEvalRun {
     private VideoEvalRun() {}
 
     static Map<String, Object> run(Path file, Checkpoint ck, RunConfig trained, Jepa4j.Settings flags, long t0) throws Exception {
-        RunConfig f = flags.resolve();
         // The model and clip format of the checkpoint; data and evaluation settings from the flags.
-        RunConfig c = new RunConfig(trained.method(), trained.antiCollapse(), trained.antiCollapseWeight(),
-                flags.data != null ? f.data() : trained.data(), flags.dataDir != null ? f.dataDir() : trained.dataDir(),
-                trained.trainSize(), trained.model(), trained.patch(), trained.predictorDim(), trained.predictorDepth(),
-                trained.epochs(), trained.maxSteps(), trained.batch(), trained.lr(), trained.warmupFraction(), trained.seed(),
-                flags.workers != null ? f.workers() : trained.workers(), flags.out != null ? f.out() : trained.out(),
-                trained.logEvery(), trained.checkpointEvery(), trained.monitorEvery(),
-                flags.evalTrain != null ? f.evalTrain() : trained.evalTrain(),
-                flags.evalTest != null ? f.evalTest() : trained.evalTest(), trained.modality(), trained.frames(),
-                trained.stride(), trained.tubelet(), trained.clipSize(), trained.videos(), trained.videoFrames(),
-                flags.cacheMb != null ? f.cacheMb() : trained.cacheMb(),
-                flags.onBadInput != null ? f.onBadInput() : trained.onBadInput(), trained.emaStart(),
-                flags.probeEncoder != null ? f.probeEncoder() : trained.probeEncoder(), List.of());
+        Map<String, Object> given = flags.given();
+        given.keySet().retainAll(Set.of("data", "dataDir", "workers", "out", "evalTrain", "evalTest", "cacheMb",
+                "onBadInput", "probeEncoder"));
+        RunConfig c = trained.with(given);
         VideoExperiment.VideoData data = VideoExperiment.data(c);
         VitConfig enc = VideoExperiment.encoder(c);
         ClipCache cache = VideoExperiment.cache(c);
@@ -53,7 +44,7 @@ final class VideoEvalRun {
         s.put("peak_rss_mb", RunStats.peakRssMb());
         s.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));
         if (flags.out != null) {
-            Path out = Path.of(f.out());
+            Path out = Path.of(c.out());
             Files.createDirectories(out);
             RunConfig.JSON.writeValue(out.resolve(TrainRun.SUMMARY).toFile(), s);
         }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ final class VideoTrainRun {
                 MONITOR_CLIPS, false);
         TrainRun.train(setup, c, total,
                 () -> VideoEvaluation.clipTensor(monitorClips, VideoExperiment.spec(c), c.frames(), c.stride(), MONITOR_CLIPS, cache),
-                out, resume, summary, "clips_per_second", List.of());
+                out, resume, summary, "clips_per_second", null);
         VideoEvaluation.Result r = VideoEvaluation.evaluate(setup.evalEncoder(), data, c, cache, true);
         VideoEvaluation.put(summary, r);
         if (cache != null) {
