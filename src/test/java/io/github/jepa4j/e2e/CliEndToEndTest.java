@@ -101,19 +101,30 @@ class CliEndToEndTest {
         assertEquals(sa.get("param_checksum").asText(), sb.get("param_checksum").asText(),
                 "resumed run (killed at step " + killedAt + ") must end with bit-identical encoder parameters");
 
-        // eval on the saved checkpoint reproduces the summary's evaluation.
+        // eval on the saved checkpoint reproduces the summary's evaluation (of the EMA target by default).
+        JsonNode ev = evalJson("eval", "--checkpoint", a.resolve("last.ckpt").toString(), "--eval-train", "256", "--eval-test", "128");
+        assertEquals(sa.get("param_checksum").asText(), ev.get("param_checksum").asText());
+        assertEquals(sa.get("rankme").asDouble(), ev.get("rankme").asDouble(), 1e-9);
+        assertEquals("target", sa.get("probe_encoder").asText());
+        assertEquals("target", ev.get("probe_encoder").asText());
+        // --probe-encoder context probes the other encoder: after 24 steps its features differ from the EMA target's.
+        JsonNode ctx = evalJson("eval", "--checkpoint", a.resolve("last.ckpt").toString(), "--eval-train", "256",
+                "--eval-test", "128", "--probe-encoder", "context");
+        assertEquals("context", ctx.get("probe_encoder").asText());
+        assertNotEquals(ev.get("rankme").asDouble(), ctx.get("rankme").asDouble());
+    }
+
+    /** Runs the CLI and parses the JSON summary it prints. */
+    private static JsonNode evalJson(String... args) throws Exception {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true));
         try {
-            assertEquals(0, Jepa4j.execute("eval", "--checkpoint", a.resolve("last.ckpt").toString(),
-                    "--eval-train", "256", "--eval-test", "128"));
+            assertEquals(0, Jepa4j.execute(args));
         } finally {
             System.setOut(old);
         }
-        JsonNode ev = JSON.readTree(buf.toString().substring(buf.toString().indexOf('{')));
-        assertEquals(sa.get("param_checksum").asText(), ev.get("param_checksum").asText());
-        assertEquals(sa.get("rankme").asDouble(), ev.get("rankme").asDouble(), 1e-9);
+        return JSON.readTree(buf.toString().substring(buf.toString().indexOf('{')));
     }
 
     @Test
@@ -177,6 +188,9 @@ class CliEndToEndTest {
         assertError("patch size 16 does not divide the image 28x28", "train", "--model", "tiny", "--out", tmp.resolve("w").toString());
         assertError("valid: [ijepa, vicreg, sigreg, barlow, ema]", "train", "--method", "simclr", "--out", tmp.resolve("v").toString());
         assertError("no checkpoint to resume", "train", "--resume", "--out", tmp.resolve("none").toString());
+        assertError("future mask fraction must be in [0, 1)", "train", "--modality", "video", "--future-mask", "1.5",
+                "--out", tmp.resolve("f").toString());
+        assertError("unknown probe encoder 'teacher'", "train", "--probe-encoder", "teacher", "--out", tmp.resolve("p").toString());
     }
 
     private static void assertError(String expected, String... args) {

@@ -28,20 +28,23 @@ final class EvalRun {
         // Evaluate on --data if given (same image size required), else on the data it was trained on.
         RunConfig c = flags.resolve();
         Map<String, Object> given = flags.given();
-        given.keySet().retainAll(Set.of("data", "dataDir"));
+        given.keySet().retainAll(Set.of("data", "dataDir", "probeEncoder"));
         given.put("evalTrain", c.evalTrain());
         given.put("evalTest", c.evalTest());
         RunConfig evalCfg = trained.with(given);
         ImageDataset train = ImageExperiment.dataset(evalCfg, Split.TRAIN);
         ImageDataset test = ImageExperiment.dataset(evalCfg, Split.TEST);
         VitConfig enc = ImageExperiment.encoder(trained, train);
-        Setup<?> setup = ImageExperiment.setup(trained, train, enc);
+        Setup<?> setup = ImageExperiment.setup(evalCfg, train, enc);
         Trainer.loadWeights(setup.task(), ck);
         Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("checkpoint", file.toString());
         s.put("method", trained.method());
         s.put("dataset", train.name());
+        if (trained.method().equals("ijepa")) {
+            s.put("probe_encoder", evalCfg.probeEncoder());
+        }
         s.put("steps", ck.step());
         s.put("linear_probe_acc", r.linearProbeAcc());
         s.put("knn_acc", r.knnAcc());

@@ -102,8 +102,12 @@ public final class ImageExperiment {
     static Setup<?> setup(RunConfig c, ImageDataset train, VitConfig enc) {
         if (c.method().equals("ijepa")) {
             MaskedJepaTask t = task(c, enc);
-            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed()),
-                    t.targetEncoder(), t.encoderSize());
+            java.util.function.Supplier<io.github.jepa4j.image.augment.Augmenter> crop = c.cropScale() > 0
+                    ? io.github.jepa4j.image.augment.Augmenter.factory(new io.github.jepa4j.image.augment.RandomResizedCrop(
+                            train.height(), train.width(), c.cropScale(), 1.0, 3.0 / 4.0, 4.0 / 3.0))
+                    : null;
+            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed(), crop),
+                    c.probeEncoder().equals("context") ? t.encoder() : t.targetEncoder(), t.encoderSize());
         }
         JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
         JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());

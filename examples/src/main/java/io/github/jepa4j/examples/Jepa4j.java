@@ -71,8 +71,13 @@ public final class Jepa4j implements Runnable {
         @Option(names = "--cache-mb", description = "video: decoded-clip cache in MB (0: none)") Integer cacheMb;
         @Option(names = "--on-bad-input", description = "video: skip (warn) or fail on bad files and label rows") String onBadInput;
 
+        @Option(names = "--crop-scale", paramLabel = "MIN", description = "ijepa: random resized crop of area [MIN, 1]"
+                + " back to the input size before masking (I-JEPA uses 0.3; default 0: none)") Double cropScale;
+        @Option(names = "--future-mask", description = "video: add a mask generator that hides the last FRACTION of each"
+                + " clip's time steps (predict the future; default 0: V-JEPA's two generators only)", paramLabel = "FRACTION")
+        Double futureMask;
         @Option(names = "--ema-start", description = "video: EMA-target momentum at step 0 (default 0.998)") Double emaStart;
-        @Option(names = "--probe-encoder", description = "video: encoder the probes read: target (default) or context") String probeEncoder;
+        @Option(names = "--probe-encoder", description = "encoder the probes read: target (the EMA teacher, default) or context") String probeEncoder;
 
         @Option(names = "--eval-epochs", split = ",", paramLabel = "E1,E2,..",
                 description = "images: also evaluate at the end of these epochs (OUT/evals.csv)") java.util.List<Integer> evalEpochs;
@@ -120,6 +125,8 @@ public final class Jepa4j implements Runnable {
             put(o, "cacheMb", cacheMb);
             put(o, "onBadInput", onBadInput);
             put(o, "emaStart", emaStart);
+            put(o, "futureMask", futureMask);
+            put(o, "cropScale", cropScale);
             put(o, "probeEncoder", probeEncoder);
             put(o, "evalEpochs", evalEpochs);
             return o;

@@ -57,8 +57,14 @@ import java.util.Locale;
  *                    or frames: {@code skip} (logged warning naming the file) or {@code fail}
  * @param emaStart    video: EMA-target momentum at step 0, rising linearly to 1 (V-JEPA: 0.998;
  *                    image runs keep I-JEPA's 0.996)
- * @param probeEncoder video: the encoder the state probes read, {@code target} (EMA, default) or
- *                    {@code context}
+ * @param probeEncoder the encoder the probes read, {@code target} (EMA teacher, default) or
+ *                    {@code context} (masked-jepa image runs and video; joint-embedding runs read their eval encoder)
+ * @param futureMask  video: a third mask generator besides V-JEPA's short- and long-range ones,
+ *                    masking the last {@code futureMask} of the clip's time steps over the whole
+ *                    frame (predict the future from the past; 0: off, V-JEPA's two generators only)
+ * @param cropScale   I-JEPA on images: random resized crop of area fraction in {@code [cropScale, 1]}
+ *                    (aspect 3/4..4/3) back to the input size before masking, as I-JEPA's
+ *                    {@code crop_scale (0.3, 1.0)}; 0: no augmentation
  * @param evalEpochs  image runs: also evaluate the frozen encoder at the end of these epochs
  *                    (rows of {@code OUT/evals.csv} and {@code evaluations} in the summary; empty: only at the end)
  */
@@ -69,7 +75,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int workers, String out, int logEvery, int checkpointEvery, int monitorEvery,
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
-                        String probeEncoder, List<Integer> evalEpochs) {
+                        String probeEncoder, List<Integer> evalEpochs, double futureMask,
+                        double cropScale) {
     /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
     public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
     /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
@@ -133,6 +140,12 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (evalEpochs.stream().anyMatch(e -> e == null || e < 1)) {
             throw new IllegalArgumentException("evaluation epochs must be >= 1, got " + evalEpochs);
         }
+        if (!(cropScale >= 0 && cropScale <= 1)) {
+            throw new IllegalArgumentException("crop scale must be in [0, 1] (0: no crop), got " + cropScale);
+        }
+        if (!(futureMask >= 0 && futureMask < 1)) {
+            throw new IllegalArgumentException("future mask fraction must be in [0, 1) (0: off), got " + futureMask);
+        }
         if (modality.equals("video") && frames % tubelet != 0) {
             throw new IllegalArgumentException("tubelet " + tubelet + " does not divide the " + frames + " frames of a clip");
         }
@@ -147,7 +160,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
                 1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
-                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
+                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
     }
 
     /**
@@ -171,7 +184,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
                 30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
-                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
+                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
     }
 
     /** The defaults of {@code modality} ({@code image} or {@code video}). */
@@ -231,7 +244,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                      int evalTrain, int evalTest) {
         this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
                 epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
-                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of());
+                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
     }
 
     /**

@@ -72,6 +72,9 @@ public final class TrainRun {
         summary.put("method", c.method());
         summary.put("dataset", train.name());
         summary.put("epochs", c.epochs());
+        if (c.method().equals("ijepa")) {
+            summary.put("probe_encoder", c.probeEncoder());
+        }
         RunConfig rc = c;
         EpochEvaluations evals = c.evalEpochs().isEmpty() ? null
                 : new EpochEvaluations(c.evalEpochs(), stepsPerEpoch,

@@ -191,10 +191,19 @@ public final class VideoExperiment {
                 .withEma(c.emaStart(), 1.0, "linear");
     }
 
-    /** V-JEPA's short- and long-range 3D multi-block masks; small grids keep at least 4 context tokens. */
+    /**
+     * V-JEPA's short- and long-range 3D multi-block masks, plus a future-prediction generator when
+     * {@code futureMask > 0} (the batch source takes one generator per step, in turn); small grids keep
+     * at least 4 context tokens.
+     */
     public static MultiBlock3dMasker masker(RunConfig c, VitConfig enc) {
-        return MultiBlock3dMasker.builder(enc.gridT(), enc.gridH(), enc.gridW()).minKeep(enc.numTokens() <= 256 ? 4 : 10)
-                .seed(c.seed() * 31 + 7).build();
+        var b = MultiBlock3dMasker.builder(enc.gridT(), enc.gridH(), enc.gridW()).minKeep(enc.numTokens() <= 256 ? 4 : 10)
+                .seed(c.seed() * 31 + 7);
+        if (c.futureMask() > 0) {
+            b.generators(MultiBlock3dMasker.BlockSpec.shortRange(), MultiBlock3dMasker.BlockSpec.longRange(),
+                    MultiBlock3dMasker.BlockSpec.future(c.futureMask()));
+        }
+        return b.build();
     }
 
     public static MaskedJepaTask task(RunConfig c, VitConfig enc) {

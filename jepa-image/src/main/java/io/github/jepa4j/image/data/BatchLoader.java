@@ -1,5 +1,6 @@
 package io.github.jepa4j.image.data;
 
+import io.github.jepa4j.image.augment.Augmenter;
 import io.github.jepa4j.image.mask.MaskSet;
 import io.github.jepa4j.image.mask.Masker;
 import io.github.jepa4j.core.data.PrefetchRing;
@@ -40,6 +41,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private static final AtomicInteger LOADER_IDS = new AtomicInteger();
+    /** Separates the augmentation streams from the shuffle streams of the same seed. */
+    private static final long AUGMENT_SALT = 0x5DEECE66DL;
 
     /** One reusable buffer and the batch it currently holds. */
     static final class Slot {
@@ -62,6 +65,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     private final ImageDataset dataset;
     private final Masker masker;
+    private final ThreadLocal<Augmenter> augmenter;
     private final int batchSize;
     private final int batchesPerEpoch;
     private final int lastBatchSize;
@@ -74,6 +78,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private BatchLoader(Builder b) {
         dataset = b.dataset;
         masker = b.masker;
+        augmenter = b.augmenter == null ? null : ThreadLocal.withInitial(b.augmenter);
         batchSize = b.batchSize;
         shuffle = b.shuffle;
         seed = b.seed;
@@ -181,7 +186,16 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         System.arraycopy(perm, k * batchSize, s.indices, 0, n);
         dataset.labels(s.indices, s.labels);
         dataset.fill(s.indices, s.imagesView);
-        s.masks = masker == null ? null : masker.sample(n, (long) epoch * batchesPerEpoch + k);
+        long batchNumber = (long) epoch * batchesPerEpoch + k;
+        if (augmenter != null) {
+            // In place, one image at a time; each image's draws depend only on the seed and its slot in the run.
+            Augmenter a = augmenter.get();
+            for (int i = 0; i < n; i++) {
+                INDArray img = s.imagesView.slice(i);
+                a.apply(img, new SplittableRandom(Rngs.splitMix(seed ^ Rngs.splitMix(batchNumber * 65_537L + i) ^ AUGMENT_SALT)), img);
+            }
+        }
+        s.masks = masker == null ? null : masker.sample(n, batchNumber);
     }
 
     @Override
@@ -215,6 +229,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         private final ImageDataset dataset;
         private final int batchSize;
         private Masker masker;
+        private java.util.function.Supplier<Augmenter> augmenter;
         private int workers = 2;
         private int buffers = 4;
         private long seed = 0;
@@ -231,6 +246,16 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         /** Samples token masks for each batch on the worker thread (default none). */
         public Builder masker(Masker masker) {
             this.masker = masker;
+            return this;
+        }
+
+        /**
+         * Augments every image in place on the worker threads, one {@link Augmenter} per thread
+         * (default none). Its output must have the dataset's image size (e.g. I-JEPA's random
+         * resized crop back to the input size).
+         */
+        public Builder augmenter(java.util.function.Supplier<Augmenter> factory) {
+            this.augmenter = factory;
             return this;
         }
 
@@ -292,6 +317,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             }
             if (startEpoch < 0 || epochs <= 0) {
                 throw new IllegalArgumentException("startEpoch must be >= 0 and epochs > 0, got " + startEpoch + " and " + epochs);
+            }
+            if (augmenter != null) {
+                Augmenter a = augmenter.get();
+                int h = dataset.height(), w = dataset.width();
+                if (a.outputHeight(h, w) != h || a.outputWidth(h, w) != w) {
+                    throw new IllegalArgumentException("BatchLoader augmenter " + a + " turns " + h + "x" + w + " images into "
+                            + a.outputHeight(h, w) + "x" + a.outputWidth(h, w) + "; in-place augmentation must keep the size");
+                }
             }
             return new BatchLoader(this);
         }

@@ -2,6 +2,7 @@ package io.github.jepa4j.image.train;
 
 import io.github.jepa4j.core.task.MaskedBatch;
 import io.github.jepa4j.core.train.BatchSource;
+import io.github.jepa4j.image.augment.Augmenter;
 import io.github.jepa4j.image.data.Batch;
 import io.github.jepa4j.image.data.BatchLoader;
 import io.github.jepa4j.image.data.ImageDataset;
@@ -25,9 +26,20 @@ public final class MaskedLoaderSource extends LoaderSourceBase<BatchLoader, Batc
     private final Masker masker;
     private final int workers;
     private final long seed;
+    private final java.util.function.Supplier<Augmenter> augmenter;
 
     public MaskedLoaderSource(ImageDataset dataset, int batchSize, Masker masker, int workers, long seed) {
+        this(dataset, batchSize, masker, workers, seed, null);
+    }
+
+    /**
+     * @param augmenter per-thread augmentation applied in place to every image before masking
+     *                  (I-JEPA: a random resized crop back to the input size); null for none
+     */
+    public MaskedLoaderSource(ImageDataset dataset, int batchSize, Masker masker, int workers, long seed,
+                              java.util.function.Supplier<Augmenter> augmenter) {
         super(dataset, batchSize);
+        this.augmenter = augmenter;
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.masker = masker;
@@ -37,7 +49,7 @@ public final class MaskedLoaderSource extends LoaderSourceBase<BatchLoader, Batc
 
     @Override
     BatchLoader open(int epoch) {
-        return BatchLoader.builder(dataset, batchSize).masker(masker).workers(workers).seed(seed)
+        return BatchLoader.builder(dataset, batchSize).masker(masker).augmenter(augmenter).workers(workers).seed(seed)
                 .shuffle(true).dropLast(true).startEpoch(epoch).build();
     }
 

@@ -140,6 +140,36 @@ class BatchLoaderTest {
     }
 
     @Test
+    void augmentationIsInPlaceDeterministicAndResumable() {
+        java.util.function.Supplier<io.github.jepa4j.image.augment.Augmenter> crop = io.github.jepa4j.image.augment.Augmenter
+                .factory(new io.github.jepa4j.image.augment.RandomResizedCrop(28, 28, 0.3, 1.0, 0.75, 4.0 / 3.0));
+        List<Snapshot> one, two, plain, resumed;
+        try (BatchLoader l = BatchLoader.builder(SHAPES, 8).workers(1).seed(4).augmenter(crop).build()) {
+            one = take(l, 14);
+        }
+        try (BatchLoader l = BatchLoader.builder(SHAPES, 8).workers(3).seed(4).augmenter(crop).build()) {
+            two = take(l, 14);
+        }
+        try (BatchLoader l = BatchLoader.builder(SHAPES, 8).workers(1).seed(4).build()) {
+            plain = take(l, 14);
+        }
+        try (BatchLoader l = BatchLoader.builder(SHAPES, 8).seed(4).augmenter(crop).startEpoch(1).epochs(1).build()) {
+            resumed = take(l, 2);
+        }
+        for (int g = 0; g < 14; g++) {
+            assertArrayEquals(one.get(g).images(), two.get(g).images(), "same crops for any worker count, batch " + g);
+            assertArrayEquals(plain.get(g).indices(), one.get(g).indices(), "augmentation does not change the order");
+            assertFalse(Arrays.equals(plain.get(g).images(), one.get(g).images()), "images of batch " + g + " were cropped");
+        }
+        assertArrayEquals(one.get(12).images(), resumed.get(0).images(), "a resumed loader draws the same crops");
+        // A crop that changes the size cannot be applied in place.
+        var shrink = io.github.jepa4j.image.augment.Augmenter.factory(new io.github.jepa4j.image.augment.RandomResizedCrop(14, 14));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchLoader.builder(SHAPES, 8).augmenter(shrink).build());
+        assertTrue(e.getMessage().contains("28x28 images into 14x14"), e.getMessage());
+    }
+
+    @Test
     void resumingAtAnEpochRepeatsTheContinuousRun() {
         List<Snapshot> cont, resumed;
         try (BatchLoader l = BatchLoader.builder(SHAPES, 8).seed(2).masker(masker()).build()) {

@@ -61,10 +61,18 @@ public final class MultiBlock3dMasker {
      * One mask generator: {@code blocks} blocks of spatial scale in {@code [spatialMin,
      * spatialMax]} (fraction of the {@code gh x gw} frame grid), temporal scale in
      * {@code [temporalMin, temporalMax]} (fraction of {@code gt}) and aspect ratio (height /
-     * width) in {@code [aspectMin, aspectMax]}.
+     * width) in {@code [aspectMin, aspectMax]}. With {@code future}, every block ends at the
+     * clip's last time step (its start is not drawn): the context then holds only earlier tokens
+     * at those positions, so predicting the block means extrapolating motion.
      */
     public record BlockSpec(int blocks, double spatialMin, double spatialMax, double temporalMin, double temporalMax,
-                            double aspectMin, double aspectMax) {
+                            double aspectMin, double aspectMax, boolean future) {
+        /** Blocks placed anywhere in time (V-JEPA). */
+        public BlockSpec(int blocks, double spatialMin, double spatialMax, double temporalMin, double temporalMax,
+                         double aspectMin, double aspectMax) {
+            this(blocks, spatialMin, spatialMax, temporalMin, temporalMax, aspectMin, aspectMax, false);
+        }
+
         public BlockSpec {
             if (blocks <= 0) {
                 throw new IllegalArgumentException("a mask generator needs at least 1 block, got " + blocks);
@@ -84,19 +92,27 @@ public final class MultiBlock3dMasker {
             return new BlockSpec(2, 0.7, 0.7, 1.0, 1.0, 0.75, 1.5);
         }
 
+        /**
+         * Future prediction: one block covering the whole frame over the last {@code fraction} of
+         * the clip's time steps (at least one); the context is the clip before it.
+         */
+        public static BlockSpec future(double fraction) {
+            return new BlockSpec(1, 1.0, 1.0, fraction, fraction, 1.0, 1.0, true);
+        }
+
         /** The same generator with another block count. */
         public BlockSpec withBlocks(int n) {
-            return new BlockSpec(n, spatialMin, spatialMax, temporalMin, temporalMax, aspectMin, aspectMax);
+            return new BlockSpec(n, spatialMin, spatialMax, temporalMin, temporalMax, aspectMin, aspectMax, future);
         }
 
         /** The same generator with another spatial scale range. */
         public BlockSpec withSpatialScale(double min, double max) {
-            return new BlockSpec(blocks, min, max, temporalMin, temporalMax, aspectMin, aspectMax);
+            return new BlockSpec(blocks, min, max, temporalMin, temporalMax, aspectMin, aspectMax, future);
         }
 
         /** The same generator with another temporal scale range. */
         public BlockSpec withTemporalScale(double min, double max) {
-            return new BlockSpec(blocks, spatialMin, spatialMax, min, max, aspectMin, aspectMax);
+            return new BlockSpec(blocks, spatialMin, spatialMax, min, max, aspectMin, aspectMax, future);
         }
 
         private static void checkRange(String what, double min, double max, boolean fraction) {
@@ -109,8 +125,9 @@ public final class MultiBlock3dMasker {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d blocks, spatial [%s, %s], temporal [%s, %s], aspect [%s, %s]", blocks,
-                    spatialMin, spatialMax, temporalMin, temporalMax, aspectMin, aspectMax);
+            return String.format(Locale.ROOT, "%d blocks, spatial [%s, %s], temporal [%s, %s]%s, aspect [%s, %s]", blocks,
+                    spatialMin, spatialMax, temporalMin, temporalMax, future ? " ending at the last step" : "",
+                    aspectMin, aspectMax);
         }
     }
 
@@ -208,8 +225,9 @@ public final class MultiBlock3dMasker {
 
     private int[] blockSizeFor(double spatial, double temporal, double aspect) {
         int n = (int) Math.floor(gh * gw * spatial);
-        int h = clamp((int) Math.round(Math.sqrt(n * aspect)), 1, gh);
-        int w = clamp((int) Math.round(Math.sqrt(n / aspect)), 1, gw);
+        // Scale 1 is the whole frame whatever the grid's shape (sqrt rounding would miss a row or column).
+        int h = spatial >= 1 ? gh : clamp((int) Math.round(Math.sqrt(n * aspect)), 1, gh);
+        int w = spatial >= 1 ? gw : clamp((int) Math.round(Math.sqrt(n / aspect)), 1, gw);
         // 1e-9 keeps u = 1 exact under floating-point noise
         int d = clamp((int) Math.floor(gt * temporal + 1e-9), 1, gt);
         return new int[] {d, h, w};
@@ -242,7 +260,7 @@ public final class MultiBlock3dMasker {
                 for (int g = 0; g < gens; g++) {
                     boolean ok = false;
                     for (int attempt = 0; attempt < attemptsPerClip && !ok; attempt++) {
-                        ok = n - place(specs[g].blocks(), sizes[g], covered[g], rng) >= minKeep;
+                        ok = n - place(specs[g], sizes[g], covered[g], rng) >= minKeep;
                     }
                     if (!ok) {
                         return null;
@@ -276,7 +294,7 @@ public final class MultiBlock3dMasker {
         for (int attempt = 0; attempt < attemptsPerClip; attempt++) {
             Arrays.fill(any, false);
             for (int g = 0; g < specs.length; g++) {
-                place(specs[g].blocks(), sizes[g], covered[g], rng);
+                place(specs[g], sizes[g], covered[g], rng);
                 for (int i = 0; i < n; i++) {
                     any[i] |= covered[g][i];
                 }
@@ -292,13 +310,13 @@ public final class MultiBlock3dMasker {
         return false;
     }
 
-    /** Marks {@code count} blocks of size {d, h, w} in {@code covered} (cleared first); returns the covered count. */
-    private int place(int count, int[] size, boolean[] covered, SplittableRandom rng) {
+    /** Marks the generator's blocks of size {d, h, w} in {@code covered} (cleared first); returns the covered count. */
+    private int place(BlockSpec spec, int[] size, boolean[] covered, SplittableRandom rng) {
         Arrays.fill(covered, false);
         int d = size[0], h = size[1], w = size[2];
         int marked = 0;
-        for (int k = 0; k < count; k++) {
-            int t0 = rng.nextInt(gt - d + 1); // inclusive upper bound gt - d
+        for (int k = 0; k < spec.blocks(); k++) {
+            int t0 = spec.future() ? gt - d : rng.nextInt(gt - d + 1); // inclusive upper bound gt - d
             int r0 = rng.nextInt(gh - h + 1);
             int c0 = rng.nextInt(gw - w + 1);
             for (int t = t0; t < t0 + d; t++) {

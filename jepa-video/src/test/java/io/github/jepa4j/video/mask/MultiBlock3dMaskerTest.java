@@ -213,6 +213,35 @@ class MultiBlock3dMaskerTest {
     }
 
     @Test
+    void futureGeneratorMasksTheLastTimeStepsOfEveryClip() {
+        // Grid 4 x 3 x 5: the future block of fraction 0.5 is t in {2, 3}, every (r, c); the context is t in {0, 1}.
+        MultiBlock3dMasker m = MultiBlock3dMasker.builder(4, 3, 5).minKeep(4)
+                .generators(BlockSpec.shortRange(), BlockSpec.future(0.5)).seed(5).build();
+        int perFrame = 3 * 5;
+        for (long s = 0; s < 10; s++) {
+            VideoMaskSet v = m.sample(4, s);
+            checkInvariants(v, 4);
+            for (int b = 0; b < 4; b++) {
+                int[] tgt = v.targets()[1][b];
+                int[] ctx = v.contexts()[1][b];
+                assertEquals(2 * perFrame, tgt.length);
+                assertEquals(2 * perFrame, ctx.length);
+                for (int i = 0; i < tgt.length; i++) {
+                    assertEquals(2 * perFrame + i, tgt[i], "future target = all tokens of the last two steps");
+                    assertEquals(i, ctx[i], "future context = all tokens of the first two steps");
+                }
+            }
+        }
+        // At least one time step even for a tiny fraction; the description says where the block sits.
+        MultiBlock3dMasker one = MultiBlock3dMasker.builder(4, 2, 2).generators(BlockSpec.future(0.01)).build();
+        int[] t = one.sample(1, 0).targets()[0][0];
+        assertEquals(4, t.length);
+        assertEquals(12, t[0]);
+        assertTrue(one.toString().contains("ending at the last step"), one.toString());
+        assertTrue(BlockSpec.future(0.5).withBlocks(2).future(), "with* keeps the placement");
+    }
+
+    @Test
     void impossibleSettingsFailFast() {
         // Statically impossible: one block of the smallest size already covers the whole grid.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiBlock3dMasker.builder(2, 4, 4)

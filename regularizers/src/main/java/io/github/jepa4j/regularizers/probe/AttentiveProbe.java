@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Attentive probe: a learned query cross-attends over frozen token features {@code [N, T, D]}
@@ -211,6 +210,11 @@ public final class AttentiveProbe {
         }
         epochLoss = new double[config.epochs()];
         int bs = Math.min(config.batchSize(), n);
+        // All tokens on the heap once, and one reused batch buffer: a gathered array per batch (native
+        // INDArray plus heap copy) made RSS climb by GBs over the epochs until a GC released them.
+        int row = t * d;
+        double[] all = rows(flat, 0, n);
+        double[] batch = new double[bs * row];
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             SplittableRandom shuffle = new SplittableRandom(config.seed() * 31 + epoch + 1);
             for (int i = n - 1; i > 0; i--) {
@@ -222,17 +226,18 @@ public final class AttentiveProbe {
             double total = 0;
             for (int from = 0; from < n; from += bs) {
                 int to = Math.min(n, from + bs);
-                int[] idx = Arrays.copyOfRange(order, from, to);
-                double[] batch = Nd4j.pullRows(flat, 1, idx).data().asDouble();
+                int b = to - from;
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(all, order[from + i] * row, batch, i * row, row);
+                }
                 Arrays.fill(gu, 0);
                 Arrays.fill(gm, 0);
                 Arrays.fill(gc, 0);
-                int b = to - from;
                 for (int i = 0; i < b; i++) {
-                    int off = i * t * d;
+                    int off = i * row;
                     standardiseInPlace(batch, off, t);
                     forward(batch, off, t, w);
-                    total += lossAndGradient(w, y[idx[i]], 1.0 / b);
+                    total += lossAndGradient(w, y[order[from + i]], 1.0 / b);
                     backward(batch, off, t, w, gu, gm, gc);
                 }
                 adamU.step(u, gu, config.lr(), config.weightDecay());
