@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Evaluates the frozen encoder at the end of chosen epochs during training (e.g. epochs 1, 3 and
  * 10 of one 10-epoch run, as README's results table reports them), appending a row per
- * evaluation to {@code OUT/evals.csv}. The time spent evaluating is tracked so that throughput
- * figures can exclude it. On resume, epochs already in the CSV are not evaluated again.
+ * evaluation to {@code OUT/evals.csv}; a row's {@code train_seconds} is the trainer's step time so
+ * far ({@link io.github.jepa4j.core.train.Trainer#trainSeconds()}: evaluations excluded, carried
+ * across resume). On resume, epochs already in the CSV are not evaluated again.
  */
 final class EpochEvaluations implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger("jepa4j");
@@ -50,8 +51,6 @@ final class EpochEvaluations implements TrainingListener {
     private final Supplier<Evaluation.Result> evaluate;
     private final Path csv;
     private final List<Row> rows = new ArrayList<>();
-    private final long startNanos = System.nanoTime();
-    private double evalSeconds;
 
     EpochEvaluations(List<Integer> epochs, long stepsPerEpoch, Supplier<Evaluation.Result> evaluate, Path outDir) {
         if (stepsPerEpoch <= 0) {
@@ -102,9 +101,7 @@ final class EpochEvaluations implements TrainingListener {
         long t0 = System.nanoTime();
         Evaluation.Result r = evaluate.get();
         double spent = (System.nanoTime() - t0) / 1e9;
-        evalSeconds += spent;
-        Row row = new Row(epoch, done, r.linearProbeAcc(), r.knnAcc(), r.rankMe(), r.stdL2(),
-                (t0 - startNanos) / 1e9 - (evalSeconds - spent));
+        Row row = new Row(epoch, done, r.linearProbeAcc(), r.knnAcc(), r.rankMe(), r.stdL2(), e.trainer().trainSeconds());
         rows.add(row);
         LOG.info(String.format(Locale.ROOT, "epoch %d evaluation: linear probe %.2f%%, kNN %.2f%% (%.0f s)", epoch,
                 100 * row.linearProbeAcc(), 100 * row.knnAcc(), spent));
@@ -123,10 +120,5 @@ final class EpochEvaluations implements TrainingListener {
     /** Every evaluation so far, including those of the run being resumed. */
     List<Row> rows() {
         return List.copyOf(rows);
-    }
-
-    /** Seconds spent evaluating in this process (to exclude from throughput). */
-    double evalSeconds() {
-        return evalSeconds;
     }
 }

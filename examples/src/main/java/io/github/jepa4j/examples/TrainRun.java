@@ -113,8 +113,9 @@ public final class TrainRun {
      * Trains {@code total} steps (or resumes) with progress, metrics CSV, NaN guard, collapse
      * monitor (on the inputs {@code heldOutInputs} supplies) and checkpoints; puts steps, throughput
      * (as {@code rateKey}, examples per second) and training time into {@code summary}. The
-     * optional {@code evals} (null: none) run after the checkpoint saver; the time they spend is
-     * left out of the throughput and training time.
+     * optional {@code evals} (null: none) run after the checkpoint saver. Throughput and training
+     * time are the trainer's step time over the whole run (listeners' work such as evaluations and
+     * checkpoints left out; earlier segments of a resumed run included).
      */
     static <B> void train(Setup<B> setup, RunConfig c, long total, java.util.function.Supplier<INDArray> heldOutInputs,
                           Path out, boolean resume, Map<String, Object> summary, String rateKey,
@@ -133,7 +134,6 @@ public final class TrainRun {
                 return latest == null ? Map.of()
                         : Map.of("rankme", latest.stats().rankMe(), "std_l2", latest.stats().stdOfL2Normalized());
             });
-            long ts = System.nanoTime();
             var builder = Trainer.builder(setup.task(), setup.source().get()).totalSteps(total).seed(c.seed())
                     .optim(optim).runConfig(c)
                     .listener(new NanGuard())
@@ -148,13 +148,11 @@ public final class TrainRun {
                 if (resume) {
                     t.resume(out.resolve(CheckpointSaver.LAST));
                 }
-                long startStep = t.step();
                 t.fit();
                 trainedSteps = t.step();
-                long ran = trainedSteps - startStep;
-                double evalSeconds = evals == null ? 0 : evals.evalSeconds();
-                trainSeconds = ran > 0 ? (System.nanoTime() - ts) / 1e9 - evalSeconds : 0;
-                imagesPerSecond = ran > 0 ? ran * (double) c.batch() / trainSeconds : 0;
+                // Whole-run figures: the trainer's step time is carried across --resume in the checkpoint.
+                trainSeconds = t.trainSeconds();
+                imagesPerSecond = trainSeconds > 0 ? trainedSteps * (double) c.batch() / trainSeconds : 0;
                 if (t.stopReason() != null) {
                     LOG.warn("stopped early: {}", t.stopReason());
                 }

@@ -65,6 +65,8 @@ public final class Trainer<B> implements AutoCloseable {
     private final Schedule lrSchedule;
     private final Schedule wdSchedule;
     private long step;
+    /** Seconds inside training steps over the whole run (carried across resume). */
+    private double trainSeconds;
     private volatile String stopReason;
 
     private Trainer(Builder<B> b) {
@@ -134,6 +136,7 @@ public final class Trainer<B> implements AutoCloseable {
             times.lap(Phase.OTHER);
             step++;
             double ms = (System.nanoTime() - t0) / 1e6;
+            trainSeconds += ms / 1e3;
             event = new StepEvent(this, event.step(), totalSteps, event.epoch(), event.output(), event.lr(),
                     event.weightDecay(), event.gradNorm(), event.examples(), ms, wait);
             for (TrainingListener l : listeners) {
@@ -156,6 +159,15 @@ public final class Trainer<B> implements AutoCloseable {
     /** Why training stopped early, or null. */
     public String stopReason() {
         return stopReason;
+    }
+
+    /**
+     * Seconds spent inside training steps since the run began: waiting for the batch, forward,
+     * backward, update and EMA, but not the listeners' end-of-step work (logging, checkpoints,
+     * evaluations). Saved in checkpoints, so a resumed run keeps counting from where it stopped.
+     */
+    public double trainSeconds() {
+        return trainSeconds;
     }
 
     /** Steps completed. */
@@ -202,7 +214,7 @@ public final class Trainer<B> implements AutoCloseable {
             arrays.put("task." + e.getKey(), e.getValue());
         }
         return new Checkpoint(step, seed, task.trainable().layoutSignature(), configJson(), arrays,
-                Map.of("adam.t", (double) adam.stepCount()));
+                Map.of("adam.t", (double) adam.stepCount(), "train.seconds", trainSeconds));
     }
 
     /** Writes {@link #checkpoint()} to {@code file} atomically. */
@@ -227,6 +239,7 @@ public final class Trainer<B> implements AutoCloseable {
         loadWeights(task, c);
         adam.restore(c.array("adam.m"), c.array("adam.v"), (long) (double) c.scalars().getOrDefault("adam.t", (double) c.step()));
         this.step = c.step();
+        this.trainSeconds = c.scalars().getOrDefault("train.seconds", 0.0);
         LOG.info("resumed from {} at step {}", file, step);
     }
 

@@ -77,11 +77,15 @@ class TrainerCheckpointTest {
             t.fit();
             assertEquals(5, t.step());
         }
+        double firstSeconds = Checkpoint.load(dir.resolve(CheckpointSaver.LAST)).scalars().get("train.seconds");
+        assertTrue(firstSeconds > 0, "the checkpoint carries the step time so far: " + firstSeconds);
         MaskedJepaTask second = new MaskedJepaTask(config(16), DataType.FLOAT, 99); // other init: resume overwrites it
         try (Trainer<MaskedBatch> t = trainer(second, STEPS, dir, 5)) {
             t.resume(dir.resolve(CheckpointSaver.LAST));
             assertEquals(5, t.step());
+            assertEquals(firstSeconds, t.trainSeconds(), 0.0, "training time continues from the checkpoint");
             t.fit();
+            assertTrue(t.trainSeconds() > firstSeconds);
         }
         assertArrayEquals(bits(full.trainable().params()), bits(second.trainable().params()), "trainable parameters");
         assertArrayEquals(bits(full.targetStore().params()), bits(second.targetStore().params()), "EMA target parameters");
