@@ -42,14 +42,11 @@ final class EvalRun {
         s.put("checkpoint", file.toString());
         s.put("method", trained.method());
         s.put("dataset", train.name());
-        if (trained.method().equals("ijepa")) {
-            s.put("probe_encoder", evalCfg.probeEncoder());
+        if (setup.probeEncoder() != null) {
+            s.put("probe_encoder", setup.probeEncoder());
         }
         s.put("steps", ck.step());
-        s.put("linear_probe_acc", r.linearProbeAcc());
-        s.put("knn_acc", r.knnAcc());
-        s.put("rankme", r.rankMe());
-        s.put("std_l2", r.stdL2());
+        r.put(s);
         s.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         s.put("peak_rss_mb", RunStats.peakRssMb());
         s.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));

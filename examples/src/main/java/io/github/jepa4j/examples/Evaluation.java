@@ -20,7 +20,15 @@ public final class Evaluation {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
 
     /** Probe accuracies in [0, 1] and collapse metrics of the test features. */
-    public record Result(double linearProbeAcc, double knnAcc, double rankMe, double stdL2, int dim) {}
+    public record Result(double linearProbeAcc, double knnAcc, double rankMe, double stdL2, int dim) {
+        /** The summary entries {@code linear_probe_acc}, {@code knn_acc}, {@code rankme}, {@code std_l2}. */
+        void put(java.util.Map<String, Object> summary) {
+            summary.put("linear_probe_acc", linearProbeAcc);
+            summary.put("knn_acc", knnAcc);
+            summary.put("rankme", rankMe);
+            summary.put("std_l2", stdL2);
+        }
+    }
 
     private Evaluation() {}
 

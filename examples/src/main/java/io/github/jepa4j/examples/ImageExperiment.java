@@ -7,6 +7,7 @@ import io.github.jepa4j.core.task.JointEmbeddingConfig;
 import io.github.jepa4j.core.task.JointEmbeddingTask;
 import io.github.jepa4j.core.task.MaskedJepaTask;
 import io.github.jepa4j.image.augment.Augmenter;
+import io.github.jepa4j.image.augment.RandomResizedCrop;
 import io.github.jepa4j.image.train.MaskedLoaderSource;
 import io.github.jepa4j.image.train.TwoViewLoaderSource;
 import io.github.jepa4j.regularizers.anticollapse.AntiCollapseRegistry;
@@ -20,6 +21,7 @@ import io.github.jepa4j.image.mask.MultiBlockMaskCollator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -102,12 +104,10 @@ public final class ImageExperiment {
     static Setup<?> setup(RunConfig c, ImageDataset train, VitConfig enc) {
         if (c.method().equals("ijepa")) {
             MaskedJepaTask t = task(c, enc);
-            java.util.function.Supplier<io.github.jepa4j.image.augment.Augmenter> crop = c.cropScale() > 0
-                    ? io.github.jepa4j.image.augment.Augmenter.factory(new io.github.jepa4j.image.augment.RandomResizedCrop(
-                            train.height(), train.width(), c.cropScale(), 1.0, 3.0 / 4.0, 4.0 / 3.0))
+            Supplier<Augmenter> crop = c.cropScale() > 0
+                    ? Augmenter.factory(new RandomResizedCrop(train.height(), train.width(), c.cropScale(), 1.0, 3.0 / 4.0, 4.0 / 3.0))
                     : null;
-            return new Setup<>(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed(), crop),
-                    c.probeEncoder().equals("context") ? t.encoder() : t.targetEncoder(), t.encoderSize());
+            return Setup.masked(t, () -> new MaskedLoaderSource(train, c.batch(), masker(c, enc), c.workers(), c.seed(), crop), c);
         }
         JointEmbeddingConfig jc = c.method().equals("ema") ? JointEmbeddingConfig.emaTeacher(enc) : JointEmbeddingConfig.siamese(enc);
         JointEmbeddingTask t = new JointEmbeddingTask(jc, AntiCollapseRegistry.create(c.method()), 1.0, DataType.FLOAT, c.seed());

@@ -72,8 +72,8 @@ public final class TrainRun {
         summary.put("method", c.method());
         summary.put("dataset", train.name());
         summary.put("epochs", c.epochs());
-        if (c.method().equals("ijepa")) {
-            summary.put("probe_encoder", c.probeEncoder());
+        if (setup.probeEncoder() != null) {
+            summary.put("probe_encoder", setup.probeEncoder());
         }
         RunConfig rc = c;
         EpochEvaluations evals = c.evalEpochs().isEmpty() ? null
@@ -85,10 +85,7 @@ public final class TrainRun {
             summary.put("evaluations", evals.rows().stream().map(EpochEvaluations.Row::asMap).toList());
         }
         Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
-        summary.put("linear_probe_acc", r.linearProbeAcc());
-        summary.put("knn_acc", r.knnAcc());
-        summary.put("rankme", r.rankMe());
-        summary.put("std_l2", r.stdL2());
+        r.put(summary);
         summary.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         summary.put("peak_rss_mb", RunStats.peakRssMb());
         summary.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));

@@ -219,10 +219,9 @@ public final class VideoExperiment {
     static Setup<MaskedBatch> setup(RunConfig c, VideoData d, VitConfig enc, ClipCache cache) {
         MaskedJepaTask t = task(c, enc);
         MultiBlock3dMasker m = masker(c, enc);
-        return new Setup<>(t, () -> VideoClipSource.builder(d.train(), spec(c), c.batch(), c.frames(), c.stride(), m)
+        return Setup.masked(t, () -> VideoClipSource.builder(d.train(), spec(c), c.batch(), c.frames(), c.stride(), m)
                 .sampler(sampler(c, d)).workers(c.workers()).seed(c.seed()).cache(cache)
-                .skipBadClips(!c.onBadInput().equals("fail")).build(),
-                c.probeEncoder().equals("context") ? t.encoder() : t.targetEncoder(), t.encoderSize());
+                .skipBadClips(!c.onBadInput().equals("fail")).build(), c);
     }
 
     /** The decoded-clip cache of {@code c}, or null. */
