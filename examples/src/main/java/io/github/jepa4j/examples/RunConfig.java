@@ -136,10 +136,12 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (!(emaStart > 0 && emaStart <= 1)) {
             throw new IllegalArgumentException("EMA start momentum must be in (0, 1], got " + emaStart);
         }
-        evalEpochs = evalEpochs == null ? List.of() : List.copyOf(evalEpochs);
+        evalEpochs = evalEpochs == null ? List.of() : evalEpochs;
         if (evalEpochs.stream().anyMatch(e -> e == null || e < 1)) {
             throw new IllegalArgumentException("evaluation epochs must be >= 1, got " + evalEpochs);
         }
+        // Sorted and distinct, so the saved config says what runs (a repeated option appends).
+        evalEpochs = List.copyOf(new java.util.TreeSet<>(evalEpochs));
         if (!(cropScale >= 0 && cropScale <= 1)) {
             throw new IllegalArgumentException("crop scale must be in [0, 1] (0: no crop), got " + cropScale);
         }

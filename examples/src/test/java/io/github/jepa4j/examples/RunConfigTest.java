@@ -1,0 +1,26 @@
+package io.github.jepa4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+    @Test
+    void evaluationEpochsAreSortedAndDistinct() throws Exception {
+        RunConfig c = RunConfig.defaults().with(Map.of("evalEpochs", List.of(10, 1, 3, 10)));
+        assertEquals(List.of(1, 3, 10), c.evalEpochs());
+    }
+
+    @Test
+    void evaluationEpochBelowOneIsRejectedWithTheValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunConfig.defaults().with(Map.of("evalEpochs", Arrays.asList(3, 0))));
+        assertTrue(e.getMessage().contains("evaluation epochs must be >= 1") && e.getMessage().contains("[3, 0]"),
+                e.getMessage());
+    }
+}
