@@ -14,6 +14,7 @@ final class AntiCollapseChoice {
         }
         // Barlow Twins and EMA distillation need a second branch: the EMA target's pooled embeddings.
         boolean withTarget = c.antiCollapse().equals("barlow") || c.antiCollapse().equals("ema");
-        return List.of(new MaskedJepaTask.Weighted(AntiCollapseRegistry.create(c.antiCollapse()), c.antiCollapseWeight(), withTarget));
+        return List.of(new MaskedJepaTask.Weighted(AntiCollapseRegistry.create(c.antiCollapse()), c.antiCollapseWeight(),
+                withTarget, c.antiCollapseOn().equals("tokens")));
     }
 }

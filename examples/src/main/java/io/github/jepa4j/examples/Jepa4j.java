@@ -44,8 +44,11 @@ public final class Jepa4j implements Runnable {
                 + " video: where the built-in videos are generated (default OUT/../data)") String dataDir;
         @Option(names = "--train-size", description = "images in the built-in shapes training split") Integer trainSize;
         @Option(names = "--method", description = "ijepa (images, default), vicreg, sigreg, barlow, ema; vjepa (video)") String method;
-        @Option(names = "--anti-collapse", description = "extra anti-collapse term: none, vicreg, sigreg") String antiCollapse;
-        @Option(names = "--anti-collapse-weight") Double antiCollapseWeight;
+        @Option(names = "--anti-collapse", description = "extra anti-collapse term for ijepa/vjepa: none, vicreg, sigreg,"
+                + " barlow, ema") String antiCollapse;
+        @Option(names = "--anti-collapse-weight", description = "its weight in the total loss") Double antiCollapseWeight;
+        @Option(names = "--anti-collapse-on", description = "what a vicreg/sigreg term sees: pooled (each input's mean"
+                + " context embedding, default) or tokens (every context token)") String antiCollapseOn;
         @Option(names = "--model", description = "encoder size: ref (default), tiny, small, base") String model;
         @Option(names = "--patch", description = "patch size (default: the model's)") Integer patch;
         @Option(names = "--predictor-dim") Integer predictorDim;
@@ -100,6 +103,7 @@ public final class Jepa4j implements Runnable {
             put(o, "method", method);
             put(o, "antiCollapse", antiCollapse);
             put(o, "antiCollapseWeight", antiCollapseWeight);
+            put(o, "antiCollapseOn", antiCollapseOn);
             put(o, "model", model);
             put(o, "patch", patch);
             put(o, "predictorDim", predictorDim);

@@ -67,6 +67,9 @@ import java.util.Locale;
  *                    {@code crop_scale (0.3, 1.0)}; 0: no augmentation
  * @param evalEpochs  image runs: also evaluate the frozen encoder at the end of these epochs
  *                    (rows of {@code OUT/evals.csv} and {@code evaluations} in the summary; empty: only at the end)
+ * @param antiCollapseOn what a single-branch anti-collapse term ({@code vicreg}, {@code sigreg}) sees:
+ *                    {@code pooled} (each input's mean context embedding, default; missing in older
+ *                    files: pooled) or {@code tokens} (every context token as a sample)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RunConfig(String method, String antiCollapse, double antiCollapseWeight, String data, String dataDir,
@@ -76,7 +79,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
                         String probeEncoder, List<Integer> evalEpochs, double futureMask,
-                        double cropScale) {
+                        double cropScale, String antiCollapseOn) {
     /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
     public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
     /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
@@ -87,6 +90,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static final List<String> ON_BAD_INPUT = List.of("skip", "fail");
     /** Extra anti-collapse terms for I-JEPA ({@code barlow} and {@code ema} compare context and EMA target). */
     public static final List<String> ANTI_COLLAPSE = List.of("none", "vicreg", "sigreg", "barlow", "ema");
+    /** What a single-branch anti-collapse term sees. */
+    public static final List<String> ANTI_COLLAPSE_ON = List.of("pooled", "tokens");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -114,6 +119,14 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         antiCollapse = antiCollapse.toLowerCase(Locale.ROOT);
         if (!ANTI_COLLAPSE.contains(antiCollapse)) {
             throw new IllegalArgumentException("unknown anti-collapse term '" + antiCollapse + "'; valid: " + ANTI_COLLAPSE);
+        }
+        antiCollapseOn = antiCollapseOn == null ? "pooled" : antiCollapseOn.toLowerCase(Locale.ROOT);
+        if (!ANTI_COLLAPSE_ON.contains(antiCollapseOn)) {
+            throw new IllegalArgumentException("unknown anti-collapse input '" + antiCollapseOn + "'; valid: " + ANTI_COLLAPSE_ON);
+        }
+        if (antiCollapseOn.equals("tokens") && List.of("barlow", "ema").contains(antiCollapse)) {
+            throw new IllegalArgumentException("anti-collapse term '" + antiCollapse
+                    + "' compares pooled context and EMA-target embeddings; it cannot run on tokens");
         }
         if (epochs < 0 || maxSteps < 0 || batch <= 0 || !(lr > 0) || warmupFraction < 0 || warmupFraction > 1
                 || workers <= 0 || logEvery <= 0 || checkpointEvery <= 0 || monitorEvery <= 0 || evalTrain <= 0 || evalTest <= 0
@@ -162,7 +175,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
                 1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
-                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
+                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled");
     }
 
     /**
@@ -181,12 +194,16 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
      *   <li>Stride 1 rather than 2: with consecutive frames the trained encoder's pooled features
      *       give x 0.89 and vx 0.48, against 0.76 and 0.31 untrained (stride 2: 0.63 and 0.31
      *       against 0.33 and 0.22).</li>
+     *   <li>The VICReg term on every context token ({@code antiCollapseOn = tokens}) rather than on
+     *       each clip's pooled embedding: over seeds 0-2 the pooled-feature probe reads position at
+     *       R² 0.94 instead of 0.90 and velocity at 0.50 / 0.56 instead of 0.46 / 0.51
+     *       ({@code --anti-collapse-on pooled} gives the earlier recipe).</li>
      * </ul>
      */
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
                 30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
-                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
+                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "tokens");
     }
 
     /** The defaults of {@code modality} ({@code image} or {@code video}). */
@@ -246,7 +263,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                      int evalTrain, int evalTest) {
         this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
                 epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
-                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0);
+                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled");
     }
 
     /**

@@ -23,4 +23,21 @@ class RunConfigTest {
         assertTrue(e.getMessage().contains("evaluation epochs must be >= 1") && e.getMessage().contains("[3, 0]"),
                 e.getMessage());
     }
+
+    @Test
+    void antiCollapseInputDefaultsAndValidation() throws Exception {
+        assertEquals("pooled", RunConfig.defaults().antiCollapseOn());
+        assertEquals("tokens", RunConfig.videoDefaults().antiCollapseOn());
+        // A config saved before the setting existed (no field) keeps the pooled term it was trained with.
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(RunConfig.videoDefaults());
+        tree.remove("antiCollapseOn");
+        assertEquals("pooled", RunConfig.JSON.treeToValue(tree, RunConfig.class).antiCollapseOn());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> RunConfig.defaults().with(Map.of("antiCollapseOn", "patches")));
+        assertTrue(unknown.getMessage().contains("patches") && unknown.getMessage().contains("[pooled, tokens]"),
+                unknown.getMessage());
+        IllegalArgumentException twoBranch = assertThrows(IllegalArgumentException.class,
+                () -> RunConfig.defaults().with(Map.of("antiCollapse", "barlow", "antiCollapseOn", "tokens")));
+        assertTrue(twoBranch.getMessage().contains("barlow"), twoBranch.getMessage());
+    }
 }

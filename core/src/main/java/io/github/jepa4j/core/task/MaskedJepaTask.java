@@ -32,10 +32,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * updated only by EMA: it never receives gradients.
  *
  * <p>Optional anti-collapse terms see the context encoder's output mean-pooled per input
- * ({@code [B, D]}), alone or against the EMA target's pooled output (see {@link Weighted}).
+ * ({@code [B, D]}), alone or against the EMA target's pooled output, or every context token as a
+ * sample ({@code [B*Kc, D]}, single-branch only; see {@link Weighted}).
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
-    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5;
+    private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5,
+            GRAD_TOKENS = 6;
 
     private final MaskedJepaConfig config;
     private final ParamStore trainable;
@@ -47,7 +49,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final TargetNorm targetNorm;
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
-    private final Scratch scratch = new Scratch(6);
+    private final Scratch scratch = new Scratch(7);
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
 
@@ -55,18 +57,29 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
      * An anti-collapse module with its loss weight. With {@code withTarget}, the module compares
      * the pooled context embeddings (branch a) with the pooled EMA-target embeddings of the same
      * inputs (branch b, stop-gradient): BYOL-style distillation, or VICReg/Barlow between the
-     * two encoders. Otherwise it sees branch a alone.
+     * two encoders. Otherwise it sees branch a alone. With {@code onTokens} (single-branch only)
+     * branch a is every context token rather than each input's mean: {@code [B*Kc, D]}, so the
+     * term keeps individual tokens spread out and decorrelated, not only their averages.
      */
-    public record Weighted(AntiCollapse module, double weight, boolean withTarget) {
+    public record Weighted(AntiCollapse module, double weight, boolean withTarget, boolean onTokens) {
         public Weighted {
             if (!(weight >= 0)) {
                 throw new IllegalArgumentException("anti-collapse weight must be >= 0, got " + weight + " for " + module.name());
             }
+            if (withTarget && onTokens) {
+                throw new IllegalArgumentException("anti-collapse term " + module.name()
+                        + ": a two-branch term (context vs EMA target) works on pooled embeddings, not on tokens");
+            }
+        }
+
+        /** On the pooled embeddings, alone or against the EMA target's. */
+        public Weighted(AntiCollapse module, double weight, boolean withTarget) {
+            this(module, weight, withTarget, false);
         }
 
         /** Single-branch use on the pooled context embeddings. */
         public Weighted(AntiCollapse module, double weight) {
-            this(module, weight, false);
+            this(module, weight, false, false);
         }
     }
 
@@ -183,8 +196,22 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         z.mean(pooled, 1);
         INDArray gp = scratch.zeros(GRAD_POOLED, dt, b, z.size(2));
         INDArray targetPooled = null;
+        INDArray tokens = null;
+        INDArray gt = null;
         double sum = 0;
         for (Weighted w : antiCollapse) {
+            if (w.onTokens()) {
+                if (tokens == null) {
+                    tokens = z.reshape('c', b * kc, z.size(2));
+                    gt = scratch.zeros(GRAD_TOKENS, dt, b * kc, z.size(2));
+                }
+                Map<String, Double> t = w.module().apply(tokens, null, gt, null, w.weight(), ctx);
+                for (var e : t.entrySet()) {
+                    terms.merge(e.getKey(), e.getValue(), Double::sum);
+                    sum += e.getValue();
+                }
+                continue;
+            }
             if (w.withTarget() && targetPooled == null) {
                 targetPooled = scratch.get(TARGET_POOLED, dt, b, z.size(2));
                 targetTokens.mean(targetPooled, 1);
@@ -198,6 +225,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         // Mean pooling spreads the gradient evenly over the Kc context tokens.
         gp.divi(kc);
         Nd4j.exec(new BroadcastAddOp(gz, gp, gz, 0, 2));
+        if (gt != null) {
+            gz.addi(gt.reshape('c', b, kc, z.size(2)));
+        }
         return sum;
     }
 

@@ -92,6 +92,27 @@ class TaskGradientTest {
     }
 
     @Test
+    void maskedJepaGradientWithTokenAndPooledTerms() {
+        MaskedJepaConfig cfg = MaskedJepaConfig.ijepa(ENC, PredictorConfig.forEncoder(ENC, 8, 1, 2));
+        MaskedJepaTask task = new MaskedJepaTask(cfg, DataType.DOUBLE, 1,
+                List.of(new MaskedJepaTask.Weighted(new SpreadModule(), 0.7, false, true),
+                        new MaskedJepaTask.Weighted(new SpreadModule(), 0.4)));
+        MaskedBatch b = new SyntheticJepaData(3, 8, 4, 2, 1, 2, 5, DataType.DOUBLE).next(0);
+        StepContext ctx = new StepContext(0, 10, 10, 0);
+        check(task.trainable(), () -> {
+            task.trainable().zeroGrads();
+            return task.forwardBackward(b, ctx).loss();
+        }, 3);
+    }
+
+    @Test
+    void tokenTermsAreSingleBranch() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MaskedJepaTask.Weighted(new SpreadModule(), 1.0, true, true));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("spread"), e.getMessage());
+    }
+
+    @Test
     void jointEmbeddingGradientSiameseAndTeacher() {
         for (JointEmbeddingConfig cfg : List.of(JointEmbeddingConfig.siamese(ENC), JointEmbeddingConfig.emaTeacher(ENC))) {
             JointEmbeddingTask task = new JointEmbeddingTask(cfg, new SpreadModule(), 1.3, DataType.DOUBLE, 2);
