@@ -10,6 +10,7 @@ import io.github.jepa4j.regularizers.metrics.CollapseStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,12 @@ import org.slf4j.LoggerFactory;
  *       about {@code 1/sqrt(D)}, collapsed ones 0).</li>
  * </ul>
  *
- * Each metric alarms once per run. The action is {@link Action#WARN} (log the alarm) or
+ * Each metric alarms once per run. The check at the start of a fresh run (step 0) is recorded but
+ * never alarms: it measures the initialisation, not something training did. A random encoder on
+ * sparse inputs (a small ball on black video frames) starts with nearly identical embeddings, below
+ * the thresholds; such a metric then alarms only if training takes it 10 % below its step-0
+ * value, so a spread that starts low and grows is not reported as collapse. At the start of a resumed run
+ * the check alarms as usual. The action is {@link Action#WARN} (log the alarm) or
  * {@link Action#STOP} (log it and {@link Trainer#requestStop(String)}: the trainer finishes the
  * step and runs every listener's {@code onEnd}, so a {@code CheckpointSaver} keeps the last
  * weights). {@link #alarms()} and {@link #history()} are for tests and run summaries.
@@ -85,6 +91,10 @@ public final class CollapseMonitor implements TrainingListener {
     private final List<Snapshot> history = new ArrayList<>();
     private final List<CollapseAlarm> alarms = new ArrayList<>();
     private final Set<String> alarmed = new HashSet<>();
+    /** A metric that starts below its threshold alarms once it falls this far below its step-0 value (10 %: not noise). */
+    static final double LOW_START_MARGIN = 0.9;
+    /** Metrics whose step-0 value was already below the threshold, with that value. */
+    private final Map<String, Double> lowAtStart = new HashMap<>();
 
     private CollapseMonitor(Builder b) {
         this.embeddings = b.embeddings;
@@ -162,7 +172,7 @@ public final class CollapseMonitor implements TrainingListener {
     @Override
     public void onStart(Trainer<?> trainer) {
         if (checkAtStart) {
-            check(trainer, trainer.step());
+            check(trainer, trainer.step(), trainer.step() > 0);
         }
     }
 
@@ -179,6 +189,10 @@ public final class CollapseMonitor implements TrainingListener {
      * configured. Returns the snapshot.
      */
     public Snapshot check(Trainer<?> trainer, long step) {
+        return check(trainer, step, true);
+    }
+
+    private Snapshot check(Trainer<?> trainer, long step, boolean alarm) {
         CollapseStats stats;
         // Outside any active workspace, so nothing allocated here lands in (or is freed with) a training step.
         MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
@@ -210,6 +224,19 @@ public final class CollapseMonitor implements TrainingListener {
             }
             csv.record(step, row);
         }
+        if (!alarm) {
+            if (stats.rankMe() < rankThr) {
+                lowAtStart.put(RANKME, stats.rankMe());
+            }
+            if (stats.stdOfL2Normalized() < stdThr) {
+                lowAtStart.put(STD_L2, stats.stdOfL2Normalized());
+            }
+            if (!lowAtStart.isEmpty()) {
+                LOG.info("collapse metrics {} start below their thresholds (the initialisation); each alarms only if"
+                        + " training takes it 10 % below its step-0 value", lowAtStart.keySet());
+            }
+            return snap;
+        }
         List<CollapseAlarm> raised = new ArrayList<>();
         raise(raised, step, RANKME, stats.rankMe(), rankThr);
         raise(raised, step, STD_L2, stats.stdOfL2Normalized(), stdThr);
@@ -221,7 +248,8 @@ public final class CollapseMonitor implements TrainingListener {
     }
 
     private void raise(List<CollapseAlarm> raised, long step, String metric, double value, double threshold) {
-        if (!(value < threshold) || !alarmed.add(metric)) {
+        Double start = lowAtStart.get(metric);
+        if (!(value < threshold) || start != null && !(value < LOW_START_MARGIN * start) || !alarmed.add(metric)) {
             return;
         }
         CollapseAlarm a = new CollapseAlarm(step, metric, value, threshold);

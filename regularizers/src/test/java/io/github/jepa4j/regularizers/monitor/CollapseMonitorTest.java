@@ -129,6 +129,38 @@ class CollapseMonitorTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("60,collapse.min_std,")));
     }
 
+    /** Spread below the std-L2 threshold from the start: {@code scale(step)} times isotropic noise around one vector. */
+    private static Function<Trainer<?>, INDArray> lowSpread(java.util.function.LongToDoubleFunction scale) {
+        return t -> {
+            Nd4j.getRandom().setSeed(t.step());
+            INDArray row = Nd4j.linspace(1, D, D, DataType.DOUBLE).reshape(1, D);
+            return Nd4j.randn(DataType.DOUBLE, 64, D).muli(scale.applyAsDouble(t.step())).addiRowVector(row);
+        };
+    }
+
+    @Test
+    void aLowInitialisationIsNotCollapseUnlessTrainingLowersIt() {
+        // Spread growing from a low start (as on sparse video): recorded, never alarmed.
+        CollapseMonitor growing = CollapseMonitor.builder(lowSpread(s -> 1e-3 * (1 + s))).every(10)
+                .action(CollapseMonitor.Action.STOP).build();
+        Trainer<Long> t = trainer(30, growing);
+        t.fit();
+        double std0 = growing.history().get(0).stats().stdOfL2Normalized();
+        assertTrue(std0 < growing.stdThreshold(D), "starts below the threshold: " + std0);
+        assertTrue(growing.history().get(3).stats().stdOfL2Normalized() < growing.stdThreshold(D), "stays below it");
+        assertEquals(30, t.step(), "no alarm stopped the run");
+        assertTrue(growing.alarms().isEmpty(), growing.alarms().toString());
+
+        // The same low start, then training shrinks it further: that is collapse.
+        CollapseMonitor shrinking = CollapseMonitor.builder(lowSpread(s -> s < 20 ? 1e-3 : 1e-5)).every(10)
+                .action(CollapseMonitor.Action.STOP).build();
+        Trainer<Long> t2 = trainer(40, shrinking);
+        t2.fit();
+        assertEquals(20, t2.step(), "stops at the first check below the step-0 value");
+        assertTrue(shrinking.alarms().stream().anyMatch(a -> a.metric().equals(CollapseMonitor.STD_L2) && a.step() == 20),
+                shrinking.alarms().toString());
+    }
+
     @Test
     void stopEndsTrainingCleanlyAndKeepsACheckpoint(@TempDir Path dir) {
         CheckpointSaver saver = new CheckpointSaver(dir, 1000);
