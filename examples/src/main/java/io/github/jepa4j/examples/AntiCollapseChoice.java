@@ -13,7 +13,7 @@ final class AntiCollapseChoice {
             return List.of();
         }
         // Barlow Twins and EMA distillation need a second branch: the EMA target's pooled embeddings.
-        boolean withTarget = c.antiCollapse().equals("barlow") || c.antiCollapse().equals("ema");
+        boolean withTarget = RunConfig.TWO_BRANCH_ANTI_COLLAPSE.contains(c.antiCollapse());
         return List.of(new MaskedJepaTask.Weighted(AntiCollapseRegistry.create(c.antiCollapse()), c.antiCollapseWeight(),
                 withTarget, c.antiCollapseOn().equals("tokens")));
     }

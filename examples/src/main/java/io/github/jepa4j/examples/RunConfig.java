@@ -90,6 +90,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static final List<String> ON_BAD_INPUT = List.of("skip", "fail");
     /** Extra anti-collapse terms for I-JEPA ({@code barlow} and {@code ema} compare context and EMA target). */
     public static final List<String> ANTI_COLLAPSE = List.of("none", "vicreg", "sigreg", "barlow", "ema");
+    /** Anti-collapse terms that compare the pooled context with the EMA target's pooled embeddings (two branches). */
+    static final List<String> TWO_BRANCH_ANTI_COLLAPSE = List.of("barlow", "ema");
     /** What a single-branch anti-collapse term sees. */
     public static final List<String> ANTI_COLLAPSE_ON = List.of("pooled", "tokens");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -124,7 +126,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (!ANTI_COLLAPSE_ON.contains(antiCollapseOn)) {
             throw new IllegalArgumentException("unknown anti-collapse input '" + antiCollapseOn + "'; valid: " + ANTI_COLLAPSE_ON);
         }
-        if (antiCollapseOn.equals("tokens") && List.of("barlow", "ema").contains(antiCollapse)) {
+        if (antiCollapseOn.equals("tokens") && TWO_BRANCH_ANTI_COLLAPSE.contains(antiCollapse)) {
             throw new IllegalArgumentException("anti-collapse term '" + antiCollapse
                     + "' compares pooled context and EMA-target embeddings; it cannot run on tokens");
         }

@@ -191,42 +191,46 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private double applyAntiCollapse(INDArray z, INDArray targetTokens, INDArray gz, StepContext ctx, Map<String, Double> terms) {
         long b = z.size(0);
         long kc = z.size(1);
+        long d = z.size(2);
         DataType dt = z.dataType();
-        INDArray pooled = scratch.get(POOLED, dt, b, z.size(2));
-        z.mean(pooled, 1);
-        INDArray gp = scratch.zeros(GRAD_POOLED, dt, b, z.size(2));
-        INDArray targetPooled = null;
-        INDArray tokens = null;
-        INDArray gt = null;
+        // Each input is built once, on first use: a run with only token terms never pools.
+        INDArray pooled = null, gp = null, targetPooled = null, tokens = null, gt = null;
         double sum = 0;
         for (Weighted w : antiCollapse) {
+            INDArray a, g;
             if (w.onTokens()) {
                 if (tokens == null) {
-                    tokens = z.reshape('c', b * kc, z.size(2));
-                    gt = scratch.zeros(GRAD_TOKENS, dt, b * kc, z.size(2));
+                    tokens = z.reshape('c', b * kc, d);
+                    gt = scratch.zeros(GRAD_TOKENS, dt, b * kc, d);
                 }
-                Map<String, Double> t = w.module().apply(tokens, null, gt, null, w.weight(), ctx);
-                for (var e : t.entrySet()) {
-                    terms.merge(e.getKey(), e.getValue(), Double::sum);
-                    sum += e.getValue();
+                a = tokens;
+                g = gt;
+            } else {
+                if (pooled == null) {
+                    pooled = scratch.get(POOLED, dt, b, d);
+                    z.mean(pooled, 1);
+                    gp = scratch.zeros(GRAD_POOLED, dt, b, d);
                 }
-                continue;
+                if (w.withTarget() && targetPooled == null) {
+                    targetPooled = scratch.get(TARGET_POOLED, dt, b, d);
+                    targetTokens.mean(targetPooled, 1);
+                }
+                a = pooled;
+                g = gp;
             }
-            if (w.withTarget() && targetPooled == null) {
-                targetPooled = scratch.get(TARGET_POOLED, dt, b, z.size(2));
-                targetTokens.mean(targetPooled, 1);
-            }
-            Map<String, Double> t = w.module().apply(pooled, w.withTarget() ? targetPooled : null, gp, null, w.weight(), ctx);
+            Map<String, Double> t = w.module().apply(a, w.withTarget() ? targetPooled : null, g, null, w.weight(), ctx);
             for (var e : t.entrySet()) {
                 terms.merge(e.getKey(), e.getValue(), Double::sum);
                 sum += e.getValue();
             }
         }
-        // Mean pooling spreads the gradient evenly over the Kc context tokens.
-        gp.divi(kc);
-        Nd4j.exec(new BroadcastAddOp(gz, gp, gz, 0, 2));
+        if (gp != null) {
+            // Mean pooling spreads the gradient evenly over the Kc context tokens.
+            gp.divi(kc);
+            Nd4j.exec(new BroadcastAddOp(gz, gp, gz, 0, 2));
+        }
         if (gt != null) {
-            gz.addi(gt.reshape('c', b, kc, z.size(2)));
+            gz.addi(gt.reshape('c', b, kc, d));
         }
         return sum;
     }
