@@ -84,7 +84,10 @@ public final class TrainRun {
         if (evals != null) {
             summary.put("evaluations", evals.rows().stream().map(EpochEvaluations.Row::asMap).toList());
         }
-        Evaluation.Result r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
+        Evaluation.Result r = evals != null ? evals.resultAt(total) : null;
+        if (r == null) {
+            r = Evaluation.evaluate(setup.evalEncoder(), train, test, c.evalTrain(), c.evalTest());
+        }
         r.put(summary);
         summary.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         summary.put("peak_rss_mb", RunStats.peakRssMb());
