@@ -235,7 +235,7 @@ class Block(nn.Module):
 
     def forward(self, x):
         x = x + self.attn(self.norm1(x))
-        return x + self.fc2(F.gelu(self.norm2(x)))  # F.gelu default = exact erf form
+        return x + self.fc2(F.gelu(self.fc1(self.norm2(x))))  # F.gelu default = exact erf form
 
 
 class VisionTransformer(nn.Module):
@@ -499,7 +499,7 @@ def main():
         train_seconds += time.time() - t0
         window_n += 1
         done = step + 1
-        if done % 50 == 0 or done == stop:
+        if done % 50 == 0 or done == stop or done == 1:
             el = time.time() - window_t
             print(f"step {done}/{total} epoch {epoch} loss {lv:.5f} lr {lr:.3e} wd {wd:.4f} ema {mom:.5f} "
                   f"{window_n * args.batch / max(el, 1e-9):.1f} img/s ({el / window_n:.3f} s/step)", flush=True)
