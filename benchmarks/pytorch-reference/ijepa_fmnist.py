@@ -446,8 +446,9 @@ def main():
     # decay p -= lr*wd*p only on decay=true params: Linear/patch weights and the mask token; not on
     # biases or LayerNorm params (ParamStore decay mask). No gradient clipping (clipNorm 0).
     params = [(nm, p) for m in (encoder, predictor) for nm, p in m.named_parameters()]
-    decay = [p for nm, p in params if nm.endswith("weight") and p.ndim > 1 or nm == "mask_token"]
-    no_decay = [p for nm, p in params if not (nm.endswith("weight") and p.ndim > 1 or nm == "mask_token")]
+    decayed = {nm for nm, p in params if nm.endswith("weight") and p.ndim > 1 or nm == "mask_token"}
+    decay = [p for nm, p in params if nm in decayed]
+    no_decay = [p for nm, p in params if nm not in decayed]
     opt = torch.optim.AdamW([{"params": decay, "decay": True}, {"params": no_decay, "decay": False}],
                             lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     n_params = sum(p.numel() for _, p in params)
@@ -455,6 +456,8 @@ def main():
           f"steps of batch {args.batch}, warm-up {warmup}, {n_params} trainable parameters, {args.threads} thread(s)",
           flush=True)
 
+    encoder.train(), predictor.train()  # no dropout anywhere; evaluate() switches only the target to eval
+    dim = encoder.norm.normalized_shape[0]
     train_seconds = 0.0
     last_eval_step = -1
     window_t, window_n = time.time(), 0
@@ -468,15 +471,14 @@ def main():
         x = xtr[idx]
         ctx_idx, tgt = masker.sample(args.batch, step)  # stream = epoch * spe + k = step
 
-        encoder.train(), predictor.train()
         # 1. target: EMA encoder on all tokens, final norm, then F.layer_norm without affine, eps 1e-5
         #    (TargetNorm), gathered per target block, block-major [M*B, Kt, D]. No gradient.
         with torch.no_grad():
-            h = F.layer_norm(target(x), (128,), eps=1e-5)
+            h = F.layer_norm(target(x), (dim,), eps=1e-5)
             m_, b_, kt = tgt.shape
             gidx = tgt.permute(1, 0, 2).reshape(b_, m_ * kt)
-            g = torch.gather(h, 1, gidx[:, :, None].expand(-1, -1, 128))
-            targets = g.reshape(b_, m_, kt, 128).permute(1, 0, 2, 3).reshape(m_ * b_, kt, 128)
+            g = torch.gather(h, 1, gidx[:, :, None].expand(-1, -1, dim))
+            targets = g.reshape(b_, m_, kt, dim).permute(1, 0, 2, 3).reshape(m_ * b_, kt, dim)
         # 2-3. context encoder on the kept tokens; predictor once over all M blocks.
         z = encoder(x, ctx_idx)
         pred = predictor(z, ctx_idx, tgt)
