@@ -70,11 +70,14 @@ public final class ImageExperiment {
         return MaskedJepaConfig.ijepa(enc, PredictorConfig.forEncoder(enc, c.predictorDim(), c.predictorDepth(), heads));
     }
 
-    /** I-JEPA multi-block masks; small grids keep at least 4 context tokens (the paper's 10 needs 14x14). */
+    /**
+     * I-JEPA multi-block masks; small grids keep at least 4 context tokens (the paper's 10 needs
+     * 14x14); {@code raggedContext} keeps each image's whole context.
+     */
     public static Masker masker(RunConfig c, VitConfig enc) {
         int tokens = enc.numTokens();
         return MultiBlockMaskCollator.builder(enc.gridH(), enc.gridW()).minKeep(tokens <= 64 ? 4 : 10)
-                .seed(c.seed() * 31 + 7).build();
+                .raggedContext(c.raggedContext()).seed(c.seed() * 31 + 7).build();
     }
 
     public static MaskedJepaTask task(RunConfig c, VitConfig enc) {

@@ -76,6 +76,8 @@ public final class Jepa4j implements Runnable {
 
         @Option(names = "--crop-scale", paramLabel = "MIN", description = "ijepa: random resized crop of area [MIN, 1]"
                 + " back to the input size before masking (I-JEPA uses 0.3; default 0: none)") Double cropScale;
+        @Option(names = "--ragged-context", description = "ijepa: every image keeps its whole context (padded, masked"
+                + " out of attention) instead of cutting all to the batch's shortest, as I-JEPA does") Boolean raggedContext;
         @Option(names = "--future-mask", description = "video: add a mask generator that hides the last FRACTION of each"
                 + " clip's time steps (predict the future; default 0: V-JEPA's two generators only)", paramLabel = "FRACTION")
         Double futureMask;
@@ -131,6 +133,7 @@ public final class Jepa4j implements Runnable {
             put(o, "emaStart", emaStart);
             put(o, "futureMask", futureMask);
             put(o, "cropScale", cropScale);
+            put(o, "raggedContext", raggedContext);
             put(o, "probeEncoder", probeEncoder);
             put(o, "evalEpochs", evalEpochs);
             return o;

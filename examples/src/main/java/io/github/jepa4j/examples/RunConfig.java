@@ -70,6 +70,9 @@ import java.util.Locale;
  * @param antiCollapseOn what a single-branch anti-collapse term ({@code vicreg}, {@code sigreg}) sees:
  *                    {@code pooled} (each input's mean context embedding, default; missing in older
  *                    files: pooled) or {@code tokens} (every context token as a sample)
+ * @param raggedContext I-JEPA on images: every image keeps its whole context, padded to the
+ *                    batch's longest and masked out of attention, instead of cutting every context
+ *                    to the batch's shortest (I-JEPA's choice and the default, false)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RunConfig(String method, String antiCollapse, double antiCollapseWeight, String data, String dataDir,
@@ -79,7 +82,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
                         String probeEncoder, List<Integer> evalEpochs, double futureMask,
-                        double cropScale, String antiCollapseOn) {
+                        double cropScale, String antiCollapseOn, boolean raggedContext) {
     /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
     public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
     /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
@@ -163,6 +166,13 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
         if (!(futureMask >= 0 && futureMask < 1)) {
             throw new IllegalArgumentException("future mask fraction must be in [0, 1) (0: off), got " + futureMask);
         }
+        if (raggedContext && !method.equals("ijepa")) {
+            throw new IllegalArgumentException("ragged contexts are for I-JEPA's multi-block masks (method ijepa), not " + method);
+        }
+        if (raggedContext && !antiCollapse.equals("none")) {
+            throw new IllegalArgumentException("ragged contexts do not support an anti-collapse term on the context ("
+                    + antiCollapse + "): padding would count as context; use --anti-collapse none");
+        }
         if (modality.equals("video") && frames % tubelet != 0) {
             throw new IllegalArgumentException("tubelet " + tubelet + " does not divide the " + frames + " frames of a clip");
         }
@@ -177,7 +187,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
                 1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
-                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled");
+                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false);
     }
 
     /**
@@ -205,7 +215,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
                 30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
-                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "tokens");
+                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "tokens", false);
     }
 
     /** The defaults of {@code modality} ({@code image} or {@code video}). */
@@ -265,7 +275,7 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                      int evalTrain, int evalTest) {
         this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
                 epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
-                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled");
+                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false);
     }
 
     /**

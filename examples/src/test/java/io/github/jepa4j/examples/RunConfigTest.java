@@ -1,6 +1,7 @@
 package io.github.jepa4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,5 +40,24 @@ class RunConfigTest {
         IllegalArgumentException twoBranch = assertThrows(IllegalArgumentException.class,
                 () -> RunConfig.defaults().with(Map.of("antiCollapse", "barlow", "antiCollapseOn", "tokens")));
         assertTrue(twoBranch.getMessage().contains("barlow"), twoBranch.getMessage());
+    }
+
+    @Test
+    void raggedContextDefaultsOffAndReachesTheMasker() throws Exception {
+        assertFalse(RunConfig.defaults().raggedContext());
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(RunConfig.defaults());
+        tree.remove("raggedContext");
+        assertFalse(RunConfig.JSON.treeToValue(tree, RunConfig.class).raggedContext(), "configs saved before the setting");
+        RunConfig on = RunConfig.defaults().with(Map.of("raggedContext", true));
+        var enc = io.github.jepa4j.core.model.VitConfig.preset("ref", 1, 28, 28);
+        var masker = (io.github.jepa4j.image.mask.MultiBlockMaskCollator) ImageExperiment.masker(on, enc);
+        assertTrue(masker.raggedContext());
+        assertTrue(masker.sample(32).raggedContext());
+        IllegalArgumentException term = assertThrows(IllegalArgumentException.class,
+                () -> RunConfig.defaults().with(Map.of("raggedContext", true, "antiCollapse", "vicreg")));
+        assertTrue(term.getMessage().contains("ragged") && term.getMessage().contains("vicreg"), term.getMessage());
+        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+                () -> RunConfig.defaults().with(Map.of("raggedContext", true, "method", "vicreg")));
+        assertTrue(method.getMessage().contains("ijepa"), method.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.jepa4j.core.model;
 
 import io.github.jepa4j.core.nn.Init;
+import io.github.jepa4j.core.nn.KeyPadding;
 import io.github.jepa4j.core.nn.LayerNorm;
 import io.github.jepa4j.core.nn.Linear;
 import io.github.jepa4j.core.nn.Param;
@@ -77,7 +78,21 @@ public final class Predictor {
      * @return predictions {@code [M*B, Kt, De]}, block-major, owned by the predictor
      */
     public INDArray forward(INDArray ctx, int[][] ctxIdx, int[][][] targets) {
+        return forward(ctx, ctxIdx, null, targets);
+    }
+
+    /**
+     * As {@link #forward(INDArray, int[][], int[][][])} for ragged contexts: only the first
+     * {@code ctxLengths[b]} of input b's {@code Kc} context tokens are real ({@code null}: all). The
+     * rest is padding that no token attends to, so each prediction equals that made from the input's
+     * real context alone, and the gradient returned for padding is 0.
+     */
+    public INDArray forward(INDArray ctx, int[][] ctxIdx, int[] ctxLengths, int[][][] targets) {
         validate(ctx, ctxIdx, targets);
+        if (ctxLengths != null && ctxLengths.length != ctx.size(0)) {
+            throw new IllegalArgumentException("context lengths are given for " + ctxLengths.length
+                    + " inputs but the batch has " + ctx.size(0));
+        }
         var dt = ctx.dataType();
         int d = config.dim();
         batch = ctx.size(0);
@@ -102,8 +117,11 @@ public final class Predictor {
         x0.get(NDArrayIndex.all(), NDArrayIndex.interval(kc, kc + kt), NDArrayIndex.all())
                 .assign(t.reshape('c', rows, kt, d));
 
+        INDArray bias = ctxLengths == null ? null
+                : KeyPadding.bias(ctxLengths, (int) rows, (int) (kc + kt), (int) kc, dt);
         INDArray h = x0;
         for (TransformerBlock blk : blocks) {
+            blk.setKeyBias(bias);
             h = blk.forward(h);
         }
         h = norm.forward(h);

@@ -1,5 +1,6 @@
 package io.github.jepa4j.core.model;
 
+import io.github.jepa4j.core.nn.KeyPadding;
 import io.github.jepa4j.core.nn.Layer;
 import io.github.jepa4j.core.nn.LayerNorm;
 import io.github.jepa4j.core.nn.ParamStore;
@@ -89,6 +90,19 @@ public final class VisionTransformer implements Layer {
      * {@code keep} must have equal length K; the result is {@code [B, K, D]}, owned by the encoder.
      */
     public INDArray forward(INDArray x, int[][] keep) {
+        return forward(x, keep, null);
+    }
+
+    /**
+     * Encodes the tokens {@code keep[b]} of each input, of which only the first {@code lengths[b]}
+     * are real (ragged contexts, {@code null}: all): the rest is padding that no real token attends
+     * to (attention key padding), so each real token's output equals that of encoding its input alone.
+     * Padding outputs are defined but meaningless; their gradient must be 0 in {@link #backward}.
+     */
+    public INDArray forward(INDArray x, int[][] keep, int[] lengths) {
+        if (lengths != null && keep == null) {
+            throw new IllegalArgumentException("token lengths need keep indices");
+        }
         if (x.rank() >= 1 && keep != null && keep.length != x.size(0)) {
             throw new IllegalArgumentException("keep indices are given for " + keep.length + " inputs but the batch has " + x.size(0));
         }
@@ -106,7 +120,15 @@ public final class VisionTransformer implements Layer {
         if (masked) {
             h = gather.setIndices(keep).forward(tokens);
         }
+        INDArray bias = null;
+        if (lengths != null) {
+            if (lengths.length != b) {
+                throw new IllegalArgumentException("token lengths are given for " + lengths.length + " inputs but the batch has " + b);
+            }
+            bias = KeyPadding.bias(lengths, (int) b, (int) h.size(1), (int) h.size(1), h.dataType());
+        }
         for (TransformerBlock blk : blocks) {
+            blk.setKeyBias(bias);
             h = blk.forward(h);
         }
         return norm.forward(h);

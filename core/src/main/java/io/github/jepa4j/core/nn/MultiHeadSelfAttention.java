@@ -6,6 +6,7 @@ import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -30,6 +31,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The heads are rearranged once into contiguous {@code [B*H, N, hd]} scratch buffers so the
  * per-head products are single batched GEMMs ({@link Gemm#bmm}); q, k, v and the attention
  * probabilities P are kept in scratch for backward. No dropout (I-JEPA uses none).
+ *
+ * <p>Key padding ({@link #setKeyBias}): an additive bias {@code [B, N]} on the scores of every
+ * query, {@code 0} for real tokens and {@link #MASKED} for padding, lets inputs of one batch have
+ * different token counts: padded keys get probability 0 (to float precision), so no real token
+ * depends on padding, and the backward needs no change (softmax' gradient is 0 where P is).
  */
 public final class MultiHeadSelfAttention implements Layer {
     // Scratch slots. O (forward head outputs) is dead once concatenated, so backward reuses it for dO.
@@ -42,6 +48,11 @@ public final class MultiHeadSelfAttention implements Layer {
     private final Linear qkv;
     private final Linear proj;
     private final Scratch scratch = new Scratch(9);
+
+    /** Score bias of a padded key: exp underflows to 0 (float) and no score can reach it. */
+    public static final double MASKED = -1e30;
+
+    private INDArray keyBias;
 
     // State from the last forward, needed by backward.
     private long batch;
@@ -90,6 +101,18 @@ public final class MultiHeadSelfAttention implements Layer {
         return proj;
     }
 
+    /**
+     * Key padding for the following forward passes: {@code bias [B, N]} added to the scores
+     * {@code q k^T / sqrt(hd)} of every head and query ({@code 0}: attend, {@link #MASKED}: padding),
+     * or null (the default) for none. Held by reference: the caller keeps it unchanged until backward.
+     */
+    public void setKeyBias(INDArray bias) {
+        if (bias != null && bias.rank() != 2) {
+            throw new IllegalArgumentException("attention key bias must be [B, N], got " + Arrays.toString(bias.shape()));
+        }
+        this.keyBias = bias;
+    }
+
     @Override
     public INDArray forward(INDArray x) {
         if (x.rank() != 3 || x.size(2) != dim) {
@@ -113,6 +136,14 @@ public final class MultiHeadSelfAttention implements Layer {
 
         probs = scratch.get(P, dt, bh, n, n);
         Gemm.bmm(q, k, probs, false, true, scale, 0.0);
+        if (keyBias != null) {
+            if (keyBias.size(0) != b || keyBias.size(1) != n || keyBias.dataType() != dt) {
+                throw new IllegalArgumentException("attention key bias must be [" + b + ", " + n + "] of " + dt + ", got "
+                        + Arrays.toString(keyBias.shape()) + " of " + keyBias.dataType());
+            }
+            INDArray p3 = probs.reshape('c', b, (long) heads * n, n);
+            Nd4j.exec(new BroadcastAddOp(p3, keyBias, p3, 0, 2));
+        }
         softmaxLastDim(probs, scratch.get(ROWVEC, dt, bh * n));
 
         INDArray o = scratch.get(O, dt, bh, n, headDim);

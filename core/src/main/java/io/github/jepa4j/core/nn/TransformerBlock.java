@@ -68,6 +68,11 @@ public final class TransformerBlock implements Layer {
         return mlp;
     }
 
+    /** Key padding of the attention, see {@link MultiHeadSelfAttention#setKeyBias} (null: none). */
+    public void setKeyBias(INDArray bias) {
+        attn.setKeyBias(bias);
+    }
+
     @Override
     public INDArray forward(INDArray x) {
         if (x.rank() != 3 || x.size(2) != dim) {

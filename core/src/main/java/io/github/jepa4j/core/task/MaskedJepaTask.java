@@ -151,6 +151,10 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     public StepOutput forwardBackward(MaskedBatch batch, StepContext ctx) {
         INDArray x = batch.inputs();
         requireFinite(x, ctx.step());
+        if (batch.contextLengths() != null && !antiCollapse.isEmpty()) {
+            throw new IllegalArgumentException("anti-collapse terms on the context are not supported with ragged"
+                    + " (padded) contexts: padding would count as context; use truncated contexts");
+        }
         int[][][] blocks = batch.targetBlocks();
         long b = x.size(0);
         int m = blocks.length;
@@ -167,11 +171,12 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
         targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
         times.lap(PhaseTimes.Phase.TARGET_FORWARD);
-        // 2. Context encoder on the visible tokens only.
-        INDArray z = encoder.forward(x, batch.contextIdx());
+        // 2. Context encoder on the visible tokens only (ragged contexts: padding masked out of attention).
+        int[] lengths = batch.contextLengths();
+        INDArray z = encoder.forward(x, batch.contextIdx(), lengths);
         lastContext = z;
         // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
-        INDArray pred = predictor.forward(z, batch.contextIdx(), blocks);
+        INDArray pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
         // 4. Loss: prediction loss + weighted anti-collapse terms.
         INDArray gradPred = scratch.get(GRAD_PRED, dt, pred.shape());
         double predLoss = loss.compute(pred, targets, gradPred, 1.0);

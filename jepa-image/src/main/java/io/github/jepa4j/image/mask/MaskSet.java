@@ -17,10 +17,21 @@ import java.util.Arrays;
  *       different amount per image, the union is subsampled uniformly to the batch minimum).
  * </ul>
  *
+ * <p>Ragged contexts ({@code contextLengths} not null): image {@code b}'s real context is the
+ * first {@code contextLengths[b]} entries of {@code context[b]} (strictly ascending); the row is
+ * padded to the batch's longest with copies of its last real index, which the encoders and the
+ * predictor mask out. Null: every entry is real (rows cut to the batch minimum, as I-JEPA).
+ *
  * <p>The compact constructor validates all of the above. The arrays are shared, not copied:
  * treat them as read-only.
  */
-public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] targetBlocks, int[][] targetUnion) {
+public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] targetBlocks, int[][] targetUnion,
+                      int[] contextLengths) {
+
+    /** Masks whose context rows are all real (cut to a common length). */
+    public MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] targetBlocks, int[][] targetUnion) {
+        this(gridHeight, gridWidth, context, targetBlocks, targetUnion, null);
+    }
 
     public MaskSet {
         if (gridHeight <= 0 || gridWidth <= 0) {
@@ -34,17 +45,22 @@ public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] 
             throw new IllegalArgumentException("MaskSet needs a batch of at least 1 image");
         }
         int n = gridHeight * gridWidth;
-        checkRect("context", context, b, n);
-        checkRect("targetUnion", targetUnion, b, n);
+        if (contextLengths != null && contextLengths.length != b) {
+            throw new IllegalArgumentException("MaskSet contextLengths must have " + b + " entries (the batch size), got "
+                    + contextLengths.length);
+        }
+        checkRect("context", context, b, n, contextLengths);
+        checkRect("targetUnion", targetUnion, b, n, null);
         if (targetBlocks.length == 0) {
             throw new IllegalArgumentException("MaskSet needs at least one target block");
         }
         for (int m = 0; m < targetBlocks.length; m++) {
-            checkRect("targetBlocks[" + m + "]", targetBlocks[m], b, n);
+            checkRect("targetBlocks[" + m + "]", targetBlocks[m], b, n, null);
         }
     }
 
-    private static void checkRect(String what, int[][] rows, int batch, int n) {
+    /** Rectangular, in range, and strictly ascending over each row's real prefix ({@code lengths} null: all). */
+    private static void checkRect(String what, int[][] rows, int batch, int n, int[] lengths) {
         if (rows == null || rows.length != batch) {
             throw new IllegalArgumentException("MaskSet " + what + " must have " + batch + " rows (the batch size), got "
                     + (rows == null ? "null" : rows.length));
@@ -59,12 +75,17 @@ public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] 
                 throw new IllegalArgumentException("MaskSet " + what + " must be rectangular: row 0 has " + k
                         + " indices but row " + i + " has " + (r == null ? "null" : r.length));
             }
+            int real = lengths == null ? k : lengths[i];
+            if (real < 1 || real > k) {
+                throw new IllegalArgumentException("MaskSet " + what + " length " + real + " of row " + i
+                        + " must be in [1, " + k + "]");
+            }
             for (int j = 0; j < k; j++) {
                 if (r[j] < 0 || r[j] >= n) {
                     throw new IllegalArgumentException("MaskSet " + what + "[" + i + "][" + j + "] = " + r[j]
                             + " is outside the grid's token range [0, " + n + ")");
                 }
-                if (j > 0 && r[j] <= r[j - 1]) {
+                if (j > 0 && j < real && r[j] <= r[j - 1]) {
                     throw new IllegalArgumentException("MaskSet " + what + "[" + i + "] must be strictly ascending, got "
                             + r[j - 1] + " then " + r[j] + " at position " + j);
                 }
@@ -82,7 +103,12 @@ public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] 
         return gridHeight * gridWidth;
     }
 
-    /** Context tokens per image Kc. */
+    /** Whether context rows are padded to a common length (see {@link #contextLengths}). */
+    public boolean raggedContext() {
+        return contextLengths != null;
+    }
+
+    /** Context tokens per image Kc (with ragged contexts: the padded row length, the batch's longest). */
     public int numContext() {
         return context[0].length;
     }
@@ -109,18 +135,21 @@ public record MaskSet(int gridHeight, int gridWidth, int[][] context, int[][][] 
                 && s.gridWidth == gridWidth
                 && Arrays.deepEquals(s.context, context)
                 && Arrays.deepEquals(s.targetBlocks, targetBlocks)
-                && Arrays.deepEquals(s.targetUnion, targetUnion);
+                && Arrays.deepEquals(s.targetUnion, targetUnion)
+                && Arrays.equals(s.contextLengths, contextLengths);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.deepHashCode(context) + Arrays.deepHashCode(targetBlocks)) + Arrays.deepHashCode(targetUnion);
+        return 31 * (31 * (31 * Arrays.deepHashCode(context) + Arrays.deepHashCode(targetBlocks)) + Arrays.deepHashCode(targetUnion))
+                + Arrays.hashCode(contextLengths);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("MaskSet[grid=").append(gridHeight).append('x').append(gridWidth)
-                .append(", B=").append(batchSize()).append(", context=").append(numContext()).append(", blocks=[");
+                .append(", B=").append(batchSize()).append(", context=").append(numContext())
+                .append(raggedContext() ? " (ragged)" : "").append(", blocks=[");
         for (int m = 0; m < numTargetBlocks(); m++) {
             sb.append(m == 0 ? "" : ", ").append(targetBlockSize(m));
         }

@@ -41,6 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       for both); {@code minKeep} applies to the context only.
  * </ol>
  *
+ * <p>With {@link Builder#raggedContext(boolean) raggedContext} every image keeps its whole
+ * context: rows are padded to the batch's longest and {@link MaskSet#contextLengths} says how
+ * much of each is real (the encoders mask the padding out of attention). Cutting to the batch
+ * minimum instead is I-JEPA's choice and the default; on a 7x7 grid at batch 256 it leaves a
+ * median of 13 context tokens per batch where one image's own context has a median of 25.
+ *
  * <p>Thread-safe; {@link #sample(int, long)} is a pure function of the seed and stream.
  */
 public final class MultiBlockMaskCollator implements Masker {
@@ -51,6 +57,7 @@ public final class MultiBlockMaskCollator implements Masker {
     private final double csMin, csMax, caMin, caMax;
     private final int minKeep;
     private final boolean allowOverlap;
+    private final boolean ragged;
     private final long seed;
     private final int attemptsPerImage;
     private final int sizeDraws;
@@ -70,6 +77,7 @@ public final class MultiBlockMaskCollator implements Masker {
         caMax = b.caMax;
         minKeep = b.minKeep;
         allowOverlap = b.allowOverlap;
+        ragged = b.ragged;
         seed = b.seed;
         attemptsPerImage = b.attemptsPerImage;
         sizeDraws = b.sizeDraws;
@@ -100,6 +108,11 @@ public final class MultiBlockMaskCollator implements Masker {
 
     public boolean allowOverlap() {
         return allowOverlap;
+    }
+
+    /** Whether each image keeps its whole context, padded (true), or contexts are cut to the batch minimum. */
+    public boolean raggedContext() {
+        return ragged;
     }
 
     @Override
@@ -193,20 +206,36 @@ public final class MultiBlockMaskCollator implements Masker {
                 return null;
             }
         }
-        int kc = Rngs.minLength(context);
         int ku = Rngs.minLength(union);
-        for (int b = 0; b < batch; b++) {
-            context[b] = Rngs.randomSubsetSorted(context[b], kc, rng);
-            union[b] = Rngs.randomSubsetSorted(union[b], ku, rng);
+        if (!ragged) {
+            int kc = Rngs.minLength(context);
+            for (int b = 0; b < batch; b++) {
+                context[b] = Rngs.randomSubsetSorted(context[b], kc, rng);
+                union[b] = Rngs.randomSubsetSorted(union[b], ku, rng);
+            }
+            return new MaskSet(gh, gw, context, targets, union);
         }
-        return new MaskSet(gh, gw, context, targets, union);
+        // Ragged: every image keeps its whole context, padded with its last index to the longest.
+        int kmax = 0;
+        for (int[] c : context) {
+            kmax = Math.max(kmax, c.length);
+        }
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            union[b] = Rngs.randomSubsetSorted(union[b], ku, rng);
+            lengths[b] = context[b].length;
+            int[] padded = Arrays.copyOf(context[b], kmax);
+            Arrays.fill(padded, lengths[b], kmax, context[b][lengths[b] - 1]);
+            context[b] = padded;
+        }
+        return new MaskSet(gh, gw, context, targets, union, lengths);
     }
 
     private String describe() {
         return String.format(Locale.ROOT,
                 "grid %dx%d, %d targets of scale [%s, %s] aspect [%s, %s], context scale [%s, %s] aspect [%s, %s],"
-                        + " minKeep %d, allowOverlap %s",
-                gh, gw, nTargets, tsMin, tsMax, taMin, taMax, csMin, csMax, caMin, caMax, minKeep, allowOverlap);
+                        + " minKeep %d, allowOverlap %s, raggedContext %s",
+                gh, gw, nTargets, tsMin, tsMax, taMin, taMax, csMin, csMax, caMin, caMax, minKeep, allowOverlap, ragged);
     }
 
     @Override
@@ -223,6 +252,7 @@ public final class MultiBlockMaskCollator implements Masker {
         private double csMin = 0.85, csMax = 1.0, caMin = 1.0, caMax = 1.0;
         private int minKeep = 10;
         private boolean allowOverlap = false;
+        private boolean ragged = false;
         private long seed = 0;
         private int attemptsPerImage = 20;
         private int sizeDraws = 10;
@@ -275,6 +305,16 @@ public final class MultiBlockMaskCollator implements Masker {
         /** Whether the context may include target tokens (default false). */
         public Builder allowOverlap(boolean allow) {
             this.allowOverlap = allow;
+            return this;
+        }
+
+        /**
+         * Whether each image keeps its whole context, padded to the batch's longest with the
+         * padding masked out of attention (true), or every context is cut to the batch's shortest
+         * by a random subset, as I-JEPA (false, the default).
+         */
+        public Builder raggedContext(boolean ragged) {
+            this.ragged = ragged;
             return this;
         }
 

@@ -56,7 +56,7 @@ public final class MaskedLoaderSource extends LoaderSourceBase<BatchLoader, Batc
     @Override
     MaskedBatch adapt(Batch b) {
         MaskSet m = b.masks();
-        return new MaskedBatch(b.images(), m.context(), m.targetBlocks(), b.labels());
+        return new MaskedBatch(b.images(), m.context(), m.targetBlocks(), b.labels(), m.contextLengths());
     }
 
     @Override

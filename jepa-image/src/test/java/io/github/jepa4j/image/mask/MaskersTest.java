@@ -85,6 +85,18 @@ class MaskersTest {
                 () -> new MaskSet(2, 2, new int[][] {{1, 4}, {2, 3}}, blocks, new int[][] {{0}, {1}}), "out of range");
         assertThrows(IllegalArgumentException.class,
                 () -> new MaskSet(2, 2, new int[][] {{1, 2}, {2, 3}}, blocks, new int[][] {{0}}), "batch mismatch");
+        // Padded (ragged) contexts: only the real prefix must ascend; lengths must fit the rows.
+        MaskSet padded = new MaskSet(2, 2, new int[][] {{1, 2}, {3, 3}}, blocks, new int[][] {{0}, {1}}, new int[] {2, 1});
+        assertTrue(padded.raggedContext());
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaskSet(2, 2, new int[][] {{1, 2}, {3, 3}}, blocks, new int[][] {{0}, {1}}, new int[] {2, 2}),
+                "padding counted as real");
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaskSet(2, 2, new int[][] {{1, 2}, {3, 3}}, blocks, new int[][] {{0}, {1}}, new int[] {2, 3}),
+                "length beyond the row");
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaskSet(2, 2, new int[][] {{1, 2}, {3, 3}}, blocks, new int[][] {{0}, {1}}, new int[] {2}),
+                "lengths for a different batch");
         MaskSet ok = new MaskSet(2, 2, new int[][] {{1, 2}, {2, 3}}, blocks, new int[][] {{0}, {1}});
         assertEquals(2, ok.batchSize());
         assertEquals(1, ok.targetBlockSize(0));

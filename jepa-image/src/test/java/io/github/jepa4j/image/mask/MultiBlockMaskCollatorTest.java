@@ -237,4 +237,43 @@ class MultiBlockMaskCollatorTest {
             assertTrue(m.numContext() >= 4);
         }
     }
+
+    @Test
+    void raggedContextsKeepEachImagesWholeContext() {
+        // Same seed and stream: the blocks are drawn identically, only the cut differs.
+        MultiBlockMaskCollator cut = MultiBlockMaskCollator.builder(7, 7).minKeep(4).seed(5).build();
+        MultiBlockMaskCollator ragged = MultiBlockMaskCollator.builder(7, 7).minKeep(4).raggedContext(true).seed(5).build();
+        assertTrue(ragged.raggedContext() && !cut.raggedContext());
+        long realTokens = 0, cutTokens = 0;
+        for (long stream = 0; stream < 50; stream++) {
+            MaskSet a = cut.sample(64, stream);
+            MaskSet r = ragged.sample(64, stream);
+            assertEquals(null, a.contextLengths());
+            assertArrayEquals(a.targetBlocks(), r.targetBlocks());
+            int longest = 0;
+            for (int b = 0; b < 64; b++) {
+                int len = r.contextLengths()[b];
+                longest = Math.max(longest, len);
+                int[] row = r.context()[b];
+                int[] real = Arrays.copyOf(row, len);
+                boolean[] targets = unionOfBlocks(r, b);
+                assertTrue(len >= 4, "minKeep");
+                for (int i : real) {
+                    assertTrue(!targets[i], "context token " + i + " is a target");
+                }
+                // Padding repeats the last real index; the cut context is a subset of the real one.
+                for (int j = len; j < row.length; j++) {
+                    assertEquals(real[len - 1], row[j]);
+                }
+                for (int i : a.context()[b]) {
+                    assertTrue(Arrays.binarySearch(real, i) >= 0, "cut context token " + i + " missing from the whole context");
+                }
+                realTokens += len;
+                cutTokens += a.numContext();
+            }
+            assertEquals(longest, r.numContext(), "rows are padded to the batch's longest context");
+        }
+        // At batch 64 on 7x7 the batch minimum throws away a large share of the context.
+        assertTrue(realTokens > 1.3 * cutTokens, "ragged keeps " + realTokens + " context tokens, cut " + cutTokens);
+    }
 }
