@@ -89,10 +89,6 @@ public final class Predictor {
      */
     public INDArray forward(INDArray ctx, int[][] ctxIdx, int[] ctxLengths, int[][][] targets) {
         validate(ctx, ctxIdx, targets);
-        if (ctxLengths != null && ctxLengths.length != ctx.size(0)) {
-            throw new IllegalArgumentException("context lengths are given for " + ctxLengths.length
-                    + " inputs but the batch has " + ctx.size(0));
-        }
         var dt = ctx.dataType();
         int d = config.dim();
         batch = ctx.size(0);
@@ -118,7 +114,7 @@ public final class Predictor {
                 .assign(t.reshape('c', rows, kt, d));
 
         INDArray bias = ctxLengths == null ? null
-                : KeyPadding.bias(ctxLengths, (int) rows, (int) (kc + kt), (int) kc, dt);
+                : KeyPadding.bias(ctxLengths, (int) batch, blocksM, (int) (kc + kt), (int) kc, dt);
         INDArray h = x0;
         for (TransformerBlock blk : blocks) {
             blk.setKeyBias(bias);

@@ -120,13 +120,8 @@ public final class VisionTransformer implements Layer {
         if (masked) {
             h = gather.setIndices(keep).forward(tokens);
         }
-        INDArray bias = null;
-        if (lengths != null) {
-            if (lengths.length != b) {
-                throw new IllegalArgumentException("token lengths are given for " + lengths.length + " inputs but the batch has " + b);
-            }
-            bias = KeyPadding.bias(lengths, (int) b, (int) h.size(1), (int) h.size(1), h.dataType());
-        }
+        int k = (int) h.size(1);
+        INDArray bias = lengths == null ? null : KeyPadding.bias(lengths, (int) b, 1, k, k, h.dataType());
         for (TransformerBlock blk : blocks) {
             blk.setKeyBias(bias);
             h = blk.forward(h);

@@ -15,24 +15,28 @@ public final class KeyPadding {
     }
 
     /**
-     * A bias {@code [rows, n]}: row {@code r} is {@link MultiHeadSelfAttention#MASKED} on columns
-     * {@code [lengths[r % lengths.length], padEnd)} and 0 elsewhere. With {@code padEnd = n} it pads
-     * an encoder's tokens; with {@code padEnd = Kc < n} the context part of a predictor row
-     * {@code [context | targets]}, whose rows repeat the batch once per target block.
+     * A bias {@code [repeats * batch, n]}: row {@code r} is {@link MultiHeadSelfAttention#MASKED} on
+     * columns {@code [lengths[r % batch], padEnd)} and 0 elsewhere. With {@code repeats = 1, padEnd = n}
+     * it pads an encoder's tokens; with {@code padEnd = Kc < n} the context part of predictor rows
+     * {@code [context | targets]}, which repeat the batch once per target block.
+     *
+     * @param lengths real tokens per input; must hold {@code batch} entries, each in {@code [1, padEnd]}
      */
-    public static INDArray bias(int[] lengths, int rows, int n, int padEnd, DataType dt) {
-        if (lengths == null || lengths.length == 0 || rows % lengths.length != 0) {
-            throw new IllegalArgumentException("key padding: " + rows + " rows are not a whole number of batches of "
-                    + (lengths == null ? "null" : lengths.length) + " lengths");
+    public static INDArray bias(int[] lengths, int batch, int repeats, int n, int padEnd, DataType dt) {
+        if (lengths == null || lengths.length != batch) {
+            throw new IllegalArgumentException("token lengths are given for " + (lengths == null ? "no" : lengths.length)
+                    + " inputs but the batch has " + batch);
         }
-        if (padEnd < 0 || padEnd > n) {
-            throw new IllegalArgumentException("key padding: pad end " + padEnd + " outside [0, " + n + "]");
+        if (repeats < 1 || padEnd < 0 || padEnd > n) {
+            throw new IllegalArgumentException("key padding: " + repeats + " repeats, pad end " + padEnd
+                    + "; need repeats >= 1 and a pad end in [0, " + n + "]");
         }
+        int rows = repeats * batch;
         double[] v = new double[rows * n];
         for (int r = 0; r < rows; r++) {
-            int len = lengths[r % lengths.length];
+            int len = lengths[r % batch];
             if (len < 1 || len > padEnd) {
-                throw new IllegalArgumentException("key padding: input " + (r % lengths.length) + " keeps " + len
+                throw new IllegalArgumentException("key padding: input " + (r % batch) + " keeps " + len
                         + " tokens; must be in [1, " + padEnd + "] (lengths " + Arrays.toString(lengths) + ")");
             }
             Arrays.fill(v, r * n + len, r * n + padEnd, MultiHeadSelfAttention.MASKED);

@@ -207,26 +207,20 @@ public final class MultiBlockMaskCollator implements Masker {
             }
         }
         int ku = Rngs.minLength(union);
-        if (!ragged) {
-            int kc = Rngs.minLength(context);
-            for (int b = 0; b < batch; b++) {
-                context[b] = Rngs.randomSubsetSorted(context[b], kc, rng);
-                union[b] = Rngs.randomSubsetSorted(union[b], ku, rng);
-            }
-            return new MaskSet(gh, gw, context, targets, union);
-        }
-        // Ragged: every image keeps its whole context, padded with its last index to the longest.
-        int kmax = 0;
-        for (int[] c : context) {
-            kmax = Math.max(kmax, c.length);
-        }
-        int[] lengths = new int[batch];
+        // Cut: every context to the batch's shortest by a random subset. Ragged: every image keeps
+        // its whole context, padded with its last index to the batch's longest.
+        int kc = ragged ? Arrays.stream(context).mapToInt(c -> c.length).max().orElseThrow() : Rngs.minLength(context);
+        int[] lengths = ragged ? new int[batch] : null;
         for (int b = 0; b < batch; b++) {
+            if (ragged) {
+                lengths[b] = context[b].length;
+                int[] padded = Arrays.copyOf(context[b], kc);
+                Arrays.fill(padded, lengths[b], kc, context[b][lengths[b] - 1]);
+                context[b] = padded;
+            } else {
+                context[b] = Rngs.randomSubsetSorted(context[b], kc, rng);
+            }
             union[b] = Rngs.randomSubsetSorted(union[b], ku, rng);
-            lengths[b] = context[b].length;
-            int[] padded = Arrays.copyOf(context[b], kmax);
-            Arrays.fill(padded, lengths[b], kmax, context[b][lengths[b] - 1]);
-            context[b] = padded;
         }
         return new MaskSet(gh, gw, context, targets, union, lengths);
     }
