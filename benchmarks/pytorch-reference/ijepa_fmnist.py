@@ -335,15 +335,16 @@ def pooled_features(enc, x, n, batch=256):
     return torch.cat(out)
 
 
-def linear_probe(xtr, ytr, xte, yte, classes=10, l2=1e-4, max_iter=500, tol=1e-6):
-    """LinearProbe: standardise with the training mean and biased std (std <= 1e-12 -> 1);
+def fit_linear(xtr, ytr, classes, l2, max_iter=500, tol=1e-6):
+    """LinearProbe.fit: standardise with the training mean and biased std (std <= 1e-12 -> 1);
     minimise (1/N) sum CE(W x + b, y) + (l2/2)||W||^2 (b not regularised) from zero by full-batch
     L-BFGS (Java: memory 10, Armijo backtracking, stop at max|g| <= 1e-6, 500 iterations, or a
-    relative decrease <= 1e-12); here torch.optim.LBFGS, strong Wolfe, same memory, tolerances."""
+    relative decrease <= 1e-12); here torch.optim.LBFGS, strong Wolfe, same memory, tolerances.
+    Returns a function from features to predicted classes."""
     mean = xtr.mean(0)
     std = xtr.std(0, unbiased=False)
     std = torch.where(std > 1e-12, std, torch.ones_like(std))
-    a, t = (xtr - mean) / std, (xte - mean) / std
+    a = (xtr - mean) / std
     w = torch.zeros(classes, a.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros(classes, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([w, b], lr=1, max_iter=max_iter, max_eval=max_iter * 5, history_size=10,
@@ -356,9 +357,29 @@ def linear_probe(xtr, ytr, xte, yte, classes=10, l2=1e-4, max_iter=500, tol=1e-6
         return loss
 
     opt.step(closure)
-    with torch.no_grad():
-        pred = (t @ w.T + b).argmax(1)  # ties: lowest class, as LinearProbe.predict
-    return (pred == yte).double().mean().item()
+    w, b = w.detach(), b.detach()
+    return lambda x: (((x - mean) / std) @ w.T + b).argmax(1)  # ties: lowest class, as LinearProbe.predict
+
+
+L2_GRID = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)  # LinearProbe.DEFAULT_L2_GRID
+
+
+def linear_probe(xtr, ytr, xte, yte, classes=10, grid=L2_GRID, held_out=1.0 / 6, seed=0):
+    """LinearProbe.fitSelectingL2 (the examples' Probes.linear): hold out round(N/6) random training
+    rows (torch's generator, so not the same rows as Java's SplittableRandom), fit on the rest for
+    each l2 in the grid, keep the best held-out accuracy (ties: the earlier, stronger l2), refit on
+    all training rows with it and score the test rows. Returns (test accuracy, chosen l2)."""
+    n = xtr.shape[0]
+    held = int(round(held_out * n))
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    hi, fi = perm[:held].sort().values, perm[held:].sort().values
+    best, best_acc = None, -1.0
+    for l2 in grid:
+        acc = (fit_linear(xtr[fi], ytr[fi], classes, l2)(xtr[hi]) == ytr[hi]).double().mean().item()
+        if acc > best_acc:
+            best, best_acc = l2, acc
+    pred = fit_linear(xtr, ytr, classes, best)(xte)
+    return (pred == yte).double().mean().item(), best
 
 
 def knn_probe(xtr, ytr, xte, yte, classes=10, k=20, temp=0.07, block=512):
@@ -396,9 +417,9 @@ def evaluate(enc, xtr, ytr, xte, yte, n_train, n_test):
     fte = pooled_features(enc, xte, n_test)
     ytr, yte = ytr[:ftr.shape[0]], yte[:fte.shape[0]]
     rankme, std_l2 = collapse_metrics(fte)
-    lin = linear_probe(ftr, ytr, fte, yte)
+    lin, l2 = linear_probe(ftr, ytr, fte, yte)
     knn = knn_probe(ftr, ytr, fte, yte)
-    return lin, knn, rankme, std_l2
+    return lin, l2, knn, rankme, std_l2
 
 
 # ----------------------------------------------------------------------------------------------
@@ -423,7 +444,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     csv = os.path.join(args.out, "evals.csv")
     with open(csv, "w") as f:
-        f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds\n")
+        f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2\n")
 
     xtr, ytr = load_split(True)
     xte, yte = load_split(False)
@@ -510,12 +531,14 @@ def main():
         # (TrainRun also evaluates once after training).
         if (done % spe == 0 and done // spe in eval_epochs) or (done == stop and last_eval_step != done):
             te = time.time()
-            lin, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
+            lin, l2, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
             ep = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
             with open(csv, "a") as f:
-                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f}\n")
-            print(f"epoch {ep} evaluation: linear probe {100 * lin:.2f}%, kNN {100 * knn:.2f}%, RankMe "
+                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g}\n")
+            print(f"epoch {ep} evaluation: linear probe {100 * lin:.2f}% (l2 {l2:g}), kNN {100 * knn:.2f}%, RankMe "
                   f"{rankme:.1f}, std-l2 {std_l2:.4f} ({time.time() - te:.0f} s)", flush=True)
+            # The evaluated target's weights, so later probe protocols can re-score this run without training again.
+            torch.save(target.state_dict(), os.path.join(args.out, f"target-epoch-{ep}.pt"))
             last_eval_step = done
             window_t = time.time()
     print(f"done: {stop} steps in {train_seconds:.1f} s of training ({train_seconds / max(stop, 1):.3f} s/step)")

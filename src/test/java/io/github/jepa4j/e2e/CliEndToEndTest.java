@@ -112,6 +112,20 @@ class CliEndToEndTest {
                 "--eval-test", "128", "--probe-encoder", "context");
         assertEquals("context", ctx.get("probe_encoder").asText());
         assertNotEquals(ev.get("rankme").asDouble(), ctx.get("rankme").asDouble());
+        // The linear probe chose its l2 on held-out training images, and says which.
+        List<Double> grid = java.util.Arrays.stream(io.github.jepa4j.regularizers.probe.LinearProbe.DEFAULT_L2_GRID).boxed().toList();
+        assertTrue(grid.contains(sa.get("linear_probe_l2").asDouble()), sa.toString());
+        assertEquals(sa.get("linear_probe_l2").asDouble(), ev.get("linear_probe_l2").asDouble(), 0.0);
+        // eval --pixels: the raw-pixel baseline under the same probes, its features the images' pixels.
+        JsonNode px = evalJson("eval", "--pixels", "--eval-train", "256", "--eval-test", "128");
+        assertEquals("pixels", px.get("method").asText());
+        assertEquals(sa.get("dataset").asText(), px.get("dataset").asText());
+        assertTrue(grid.contains(px.get("linear_probe_l2").asDouble()), px.toString());
+        assertTrue(px.get("linear_probe_acc").asDouble() > 0.2 && px.get("knn_acc").asDouble() > 0.2, px.toString());
+        assertTrue(px.get("rankme").asDouble() > sa.get("rankme").asDouble(), "noisy pixels spread over more dimensions than the encoder's features: " + px);
+        assertError("exactly one of --checkpoint FILE (an encoder) or --pixels", "eval");
+        assertError("exactly one of --checkpoint FILE (an encoder) or --pixels", "eval", "--pixels", "--checkpoint",
+                a.resolve("last.ckpt").toString());
     }
 
     /** Runs the CLI and parses the JSON summary it prints. */

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 final class EpochEvaluations implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger("jepa4j");
     static final String FILE = "evals.csv";
-    private static final String HEADER = "epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds\n";
+    private static final String HEADER = "epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2\n";
 
-    /** One evaluation row. */
+    /** One evaluation row ({@code linearProbeL2} NaN in rows written before the probe chose its l2). */
     record Row(long epoch, long step, double linearProbeAcc, double knnAcc, double rankMe, double stdL2,
-               double trainSeconds) {
+               double trainSeconds, double linearProbeL2) {
         /** The row with summary.json's key names. */
         java.util.Map<String, Object> asMap() {
             var m = new java.util.LinkedHashMap<String, Object>();
@@ -42,6 +42,9 @@ final class EpochEvaluations implements TrainingListener {
             m.put("rankme", rankMe);
             m.put("std_l2", stdL2);
             m.put("train_seconds", trainSeconds);
+            if (!Double.isNaN(linearProbeL2)) {
+                m.put("linear_probe_l2", linearProbeL2);
+            }
             return m;
         }
     }
@@ -83,7 +86,7 @@ final class EpochEvaluations implements TrainingListener {
                 String[] f = line.split(",");
                 rows.add(new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Double.parseDouble(f[6])));
+                        Double.parseDouble(f[6]), f.length > 7 ? Double.parseDouble(f[7]) : Double.NaN));
             }
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read the evaluations of the run being resumed: " + csv + ": " + e, e);
@@ -110,7 +113,7 @@ final class EpochEvaluations implements TrainingListener {
 
     /** Keeps the evaluation of {@code epoch} (after {@code step} steps) and appends it to the CSV. */
     Row record(long epoch, long step, Evaluation.Result r, double trainSeconds) {
-        Row row = new Row(epoch, step, r.linearProbeAcc(), r.knnAcc(), r.rankMe(), r.stdL2(), trainSeconds);
+        Row row = new Row(epoch, step, r.linearProbeAcc(), r.knnAcc(), r.rankMe(), r.stdL2(), trainSeconds, r.linearProbeL2());
         rows.add(row);
         latest = r;
         latestStep = step;
@@ -118,8 +121,9 @@ final class EpochEvaluations implements TrainingListener {
             if (!Files.exists(csv)) {
                 Files.writeString(csv, HEADER, StandardCharsets.UTF_8);
             }
-            Files.writeString(csv, String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.3f%n", row.epoch(), row.step(),
-                    row.linearProbeAcc(), row.knnAcc(), row.rankMe(), row.stdL2(), row.trainSeconds()),
+            Files.writeString(csv, String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.3f,%s%n", row.epoch(), row.step(),
+                    row.linearProbeAcc(), row.knnAcc(), row.rankMe(), row.stdL2(), row.trainSeconds(),
+                    Double.isNaN(row.linearProbeL2()) ? "" : String.valueOf(row.linearProbeL2())),
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write " + csv, ex);

@@ -52,4 +52,23 @@ final class EvalRun {
         s.put("param_checksum", RunStats.sha256(setup.task().trainable().paramRange(0, setup.encoderSize())));
         return s;
     }
+
+    /** {@code jepa4j eval --pixels}: the raw-pixel baseline of {@code --data} under the image probes. */
+    static Map<String, Object> pixels(Jepa4j.Settings flags) throws Exception {
+        long t0 = System.nanoTime();
+        RunConfig c = flags.resolve();
+        if (c.isVideo()) {
+            throw new IllegalArgumentException("--pixels is for images; video evaluations already report r2_pixels");
+        }
+        ImageDataset train = ImageExperiment.dataset(c, Split.TRAIN);
+        ImageDataset test = ImageExperiment.dataset(c, Split.TEST);
+        Evaluation.Result r = Evaluation.evaluatePixels(train, test, c.evalTrain(), c.evalTest());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("method", "pixels");
+        s.put("dataset", train.name());
+        r.put(s);
+        s.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+        s.put("peak_rss_mb", RunStats.peakRssMb());
+        return s;
+    }
 }

@@ -161,13 +161,19 @@ public final class Jepa4j implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Evaluate a saved encoder (linear probe, kNN, collapse metrics) on --data.")
+            description = "Evaluate a saved encoder (linear probe, kNN, collapse metrics) on --data, "
+                    + "or with --pixels the raw-pixel baseline under the same probes.")
     static final class Eval extends Settings implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true, description = "a checkpoint file written by train") Path checkpoint;
+        @Option(names = "--checkpoint", description = "a checkpoint file written by train") Path checkpoint;
+        @Option(names = "--pixels", description = "images: probe the raw pixels of --data instead of an encoder (the baseline)")
+        boolean pixels;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, Object> s = EvalRun.run(checkpoint, this);
+            if ((checkpoint == null) == !pixels) {
+                throw new IllegalArgumentException("eval needs exactly one of --checkpoint FILE (an encoder) or --pixels (the raw-pixel baseline)");
+            }
+            Map<String, Object> s = pixels ? EvalRun.pixels(this) : EvalRun.run(checkpoint, this);
             System.out.println(RunConfig.JSON.writeValueAsString(s));
             return 0;
         }

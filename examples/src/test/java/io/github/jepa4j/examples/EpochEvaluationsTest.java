@@ -41,4 +41,22 @@ class EpochEvaluationsTest {
         assertEquals(1, resumed.rows().size(), "the row is read back from evals.csv");
         assertNull(resumed.resultAt(24), "the resumed process evaluates its final encoder itself");
     }
+
+    @Test
+    void theProbesL2IsWrittenAndReadBackAndOlderRowsReadAsUnknown(@TempDir Path out) throws Exception {
+        evals(out, List.of(1)).record(1, 8, new Evaluation.Result(0.7, 0.6, 5.0, 0.06, 16, 1e-5), 1.5);
+        List<String> lines = Files.readAllLines(out.resolve(EpochEvaluations.FILE));
+        assertTrue(lines.get(0).endsWith(",train_seconds,linear_probe_l2"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(",1.500,1.0E-5"), lines.get(1));
+        assertEquals(1e-5, evals(out, List.of(1)).rows().get(0).linearProbeL2(), 0.0);
+        assertEquals(1e-5, evals(out, List.of(1)).rows().get(0).asMap().get("linear_probe_l2"));
+        // A row written before the probe chose its l2 (seven columns) still reads; its l2 is unknown.
+        Path old = out.resolve("old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve(EpochEvaluations.FILE),
+                "epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds\n3,24,0.7,0.6,5.0,0.06,4.5\n");
+        EpochEvaluations.Row row = evals(old, List.of(3)).rows().get(0);
+        assertTrue(Double.isNaN(row.linearProbeL2()));
+        assertTrue(!row.asMap().containsKey("linear_probe_l2"));
+    }
 }

@@ -48,6 +48,27 @@ public final class Features {
         return out;
     }
 
+    /** The first {@code n} images of {@code ds} as flattened pixels, a float64 {@code [n, C*H*W]} matrix: the raw-pixel baseline. */
+    public static INDArray pixels(ImageDataset ds, int n) {
+        int count = Math.min(n, ds.size());
+        long width = (long) ds.channels() * ds.height() * ds.width();
+        INDArray out = Nd4j.create(DataType.DOUBLE, count, width);
+        int batch = 1024;
+        INDArray buf = Nd4j.create(DataType.FLOAT, batch, ds.channels(), ds.height(), ds.width());
+        for (int start = 0; start < count; start += batch) {
+            int m = Math.min(batch, count - start);
+            int[] idx = new int[m];
+            for (int i = 0; i < m; i++) {
+                idx[i] = start + i;
+            }
+            INDArray x = m == batch ? buf : Nd4j.create(DataType.FLOAT, m, ds.channels(), ds.height(), ds.width());
+            ds.fill(idx, x);
+            out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(x.reshape('c', m, width).castTo(DataType.DOUBLE));
+        }
+        buf.close();
+        return out;
+    }
+
     /** Labels of the first {@code n} images. */
     public static int[] labels(ImageDataset ds, int n) {
         int count = Math.min(n, ds.size());

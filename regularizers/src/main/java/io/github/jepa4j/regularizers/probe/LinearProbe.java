@@ -1,7 +1,10 @@
 package io.github.jepa4j.regularizers.probe;
 
+import io.github.jepa4j.core.tensor.Gemm;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Linear probe: multinomial logistic regression on frozen features {@code [N, D]}, the standard
@@ -38,6 +41,21 @@ public final class LinearProbe {
     private int iterations;
     private double trainObjective;
 
+    /** The l2 values {@link #fitSelectingL2} tries by default, strongest first. */
+    public static final double[] DEFAULT_L2_GRID = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
+    /** Fraction of the training rows {@link #fitSelectingL2} holds out by default. */
+    public static final double DEFAULT_HELD_OUT = 1.0 / 6;
+
+    /**
+     * A probe refit on all training rows with the l2 that scored best on held-out training rows.
+     *
+     * @param probe           fitted on all rows with {@code l2}
+     * @param l2              the chosen strength
+     * @param grid            the strengths tried, in the order tried
+     * @param heldOutAccuracy held-out accuracy of each strength in {@code grid}
+     */
+    public record Selection(LinearProbe probe, double l2, double[] grid, double[] heldOutAccuracy) {}
+
     /** l2 1e-4, 500 iterations, tolerance 1e-6. */
     public LinearProbe() {
         this(DEFAULT_L2, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE);
@@ -56,6 +74,70 @@ public final class LinearProbe {
         this.l2 = l2;
         this.maxIterations = maxIterations;
         this.tolerance = tolerance;
+    }
+
+    /**
+     * Chooses l2 by validation, as linear evaluations sweep their regularisation: a seeded random
+     * {@code heldOutFraction} of the rows is held out, a probe is fitted on the rest for each
+     * strength in {@code grid}, the strength with the best held-out accuracy wins (ties: the
+     * earlier one), and the returned probe is refit on all rows with it. The test set is never
+     * seen, so the choice cannot overfit it.
+     */
+    public static Selection fitSelectingL2(INDArray x, int[] labels, int classes, double[] grid, double heldOutFraction,
+                                           long seed, int maxIterations, double tolerance) {
+        if (grid == null || grid.length == 0) {
+            throw new IllegalArgumentException(OWNER + ": the l2 grid is empty");
+        }
+        if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
+            throw new IllegalArgumentException(OWNER + ": heldOutFraction must be in (0, 1), got " + heldOutFraction);
+        }
+        long n = x == null ? -1 : x.size(0);
+        ProbeData.labels(OWNER, labels, n, classes);
+        int held = (int) Math.round(heldOutFraction * n);
+        if (held < 1 || n - held < 2) {
+            throw new IllegalArgumentException(OWNER + ": cannot hold out " + heldOutFraction + " of " + n
+                    + " rows: both parts need rows (held out " + held + ", fitted " + (n - held) + ")");
+        }
+        int[] perm = new int[(int) n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (int i = perm.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] heldIdx = Arrays.copyOfRange(perm, 0, held);
+        int[] fitIdx = Arrays.copyOfRange(perm, held, perm.length);
+        Arrays.sort(heldIdx);
+        Arrays.sort(fitIdx);
+        INDArray xFit = x.getRows(fitIdx);
+        INDArray xHeld = x.getRows(heldIdx);
+        int[] yFit = new int[fitIdx.length];
+        int[] yHeld = new int[heldIdx.length];
+        for (int i = 0; i < fitIdx.length; i++) {
+            yFit[i] = labels[fitIdx[i]];
+        }
+        for (int i = 0; i < heldIdx.length; i++) {
+            yHeld[i] = labels[heldIdx[i]];
+        }
+        double[] acc = new double[grid.length];
+        int best = 0;
+        for (int i = 0; i < grid.length; i++) {
+            acc[i] = new LinearProbe(grid[i], maxIterations, tolerance).fit(xFit, yFit, classes).accuracy(xHeld, yHeld);
+            if (acc[i] > acc[best]) {
+                best = i;
+            }
+        }
+        LinearProbe probe = new LinearProbe(grid[best], maxIterations, tolerance).fit(x, labels, classes);
+        return new Selection(probe, grid[best], grid.clone(), acc);
+    }
+
+    /** {@link #fitSelectingL2} with {@link #DEFAULT_L2_GRID}, {@link #DEFAULT_HELD_OUT}, seed 0 and the default iterations and tolerance. */
+    public static Selection fitSelectingL2(INDArray x, int[] labels, int classes) {
+        return fitSelectingL2(x, labels, classes, DEFAULT_L2_GRID, DEFAULT_HELD_OUT, 0L, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE);
     }
 
     /** Fits on {@code x [N, D]} with labels in {@code [0, C)}, {@code C = max(label) + 1}. */
@@ -78,45 +160,7 @@ public final class LinearProbe {
         int n = rows.length;
         int d = mean.length;
         int c = classes;
-        Lbfgs.Objective f = (p, g) -> {
-            Arrays.fill(g, 0.0);
-            double loss = 0;
-            double[] z = new double[c];
-            for (int i = 0; i < n; i++) {
-                double[] xi = rows[i];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < c; k++) {
-                    double v = p[c * d + k];
-                    int off = k * d;
-                    for (int j = 0; j < d; j++) {
-                        v += p[off + j] * xi[j];
-                    }
-                    z[k] = v;
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (int k = 0; k < c; k++) {
-                    z[k] = Math.exp(z[k] - max);
-                    sum += z[k];
-                }
-                loss += Math.log(sum) + max - (Math.log(z[labels[i]]) + max);
-                for (int k = 0; k < c; k++) {
-                    double r = (z[k] / sum - (k == labels[i] ? 1 : 0)) / n;   // d loss / d logit
-                    g[c * d + k] += r;
-                    int off = k * d;
-                    for (int j = 0; j < d; j++) {
-                        g[off + j] += r * xi[j];
-                    }
-                }
-            }
-            loss /= n;
-            double reg = 0;
-            for (int i = 0; i < c * d; i++) {
-                reg += p[i] * p[i];
-                g[i] += l2 * p[i];
-            }
-            return loss + 0.5 * l2 * reg;
-        };
+        Lbfgs.Objective f = objective(rows, labels, c, l2);
         Lbfgs.Result r = Lbfgs.minimize(f, new double[c * (d + 1)], maxIterations, tolerance);
         w = new double[c][d];
         for (int k = 0; k < c; k++) {
@@ -127,6 +171,64 @@ public final class LinearProbe {
         this.iterations = r.iterations();
         this.trainObjective = r.value();
         return this;
+    }
+
+    /**
+     * The regularised objective and its gradient over the parameters {@code [W (C x D, row-major); b (C)]}.
+     * The two products with the data, {@code Z = X W^T} and {@code dW = G^T X}, are float64 GEMMs
+     * (BLAS: deterministic for a fixed thread count); the softmax and its gradient {@code G} are
+     * plain Java over the {@code [N, C]} logits. Measured 60,000 x 784 pixels: ~30 ms per evaluation
+     * against ~0.5 s for the earlier all-Java loops, which made selecting l2 over a grid affordable.
+     */
+    static Lbfgs.Objective objective(double[][] rows, int[] labels, int c, double l2) {
+        int n = rows.length;
+        int d = rows[0].length;
+        INDArray x = Nd4j.createFromArray(rows);
+        INDArray w = Nd4j.create(DataType.DOUBLE, c, d);
+        INDArray z = Nd4j.create(DataType.DOUBLE, n, c);
+        INDArray gz = Nd4j.create(DataType.DOUBLE, n, c);
+        INDArray gw = Nd4j.create(DataType.DOUBLE, c, d);
+        double[] zs = new double[n * c];
+        double[] wv = new double[c * d];
+        return (p, g) -> {
+            System.arraycopy(p, 0, wv, 0, c * d);
+            w.data().setData(wv);
+            Gemm.mm(x, w, z, false, true);
+            z.data().asNioDouble().get(0, zs);
+            double loss = 0;
+            double[] gb = new double[c];
+            for (int i = 0; i < n; i++) {
+                int off = i * c;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < c; k++) {
+                    zs[off + k] += p[c * d + k];
+                    max = Math.max(max, zs[off + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < c; k++) {
+                    double e = Math.exp(zs[off + k] - max);
+                    zs[off + k] = e;
+                    sum += e;
+                }
+                loss += Math.log(sum) - Math.log(zs[off + labels[i]]);
+                for (int k = 0; k < c; k++) {
+                    double r = (zs[off + k] / sum - (k == labels[i] ? 1 : 0)) / n;   // d loss / d logit
+                    zs[off + k] = r;
+                    gb[k] += r;
+                }
+            }
+            gz.data().setData(zs);
+            Gemm.mm(gz, x, gw, true, false);
+            gw.data().asNioDouble().get(0, g, 0, c * d);
+            System.arraycopy(gb, 0, g, c * d, c);
+            loss /= n;
+            double reg = 0;
+            for (int i = 0; i < c * d; i++) {
+                reg += p[i] * p[i];
+                g[i] += l2 * p[i];
+            }
+            return loss + 0.5 * l2 * reg;
+        };
     }
 
     /** Class probabilities {@code [N][C]} of {@code x [N, D]}. */

@@ -65,6 +65,92 @@ class LinearProbesTest {
     }
 
     @Test
+    void objectiveValueAndGradientMatchTheFormulaAndFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 30, d = 5, c = 3;
+        double l2 = 0.3;
+        double[][] rows = new double[n][d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                rows[i][j] = r.nextGaussian();
+            }
+            y[i] = r.nextInt(c);
+        }
+        double[] p = new double[c * (d + 1)];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 0.5 * r.nextGaussian();
+        }
+        Lbfgs.Objective f = LinearProbe.objective(rows, y, c, l2);
+        double[] g = new double[p.length];
+        double value = f.valueAndGradient(p, g);
+        // The value from the formula, written out independently.
+        double expected = 0;
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[c];
+            double lse = 0;
+            for (int k = 0; k < c; k++) {
+                z[k] = p[c * d + k];
+                for (int j = 0; j < d; j++) {
+                    z[k] += p[k * d + j] * rows[i][j];
+                }
+                lse += Math.exp(z[k]);
+            }
+            expected += (Math.log(lse) - z[y[i]]) / n;
+        }
+        for (int i = 0; i < c * d; i++) {
+            expected += 0.5 * l2 * p[i] * p[i];
+        }
+        assertEquals(expected, value, 1e-12);
+        double h = 1e-6;
+        double[] scratch = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double keep = p[i];
+            p[i] = keep + h;
+            double up = f.valueAndGradient(p, scratch);
+            p[i] = keep - h;
+            double down = f.valueAndGradient(p, scratch);
+            p[i] = keep;
+            assertEquals((up - down) / (2 * h), g[i], 1e-8, "d objective / d p[" + i + "]");
+        }
+    }
+
+    @Test
+    void selectingL2PicksTheBestHeldOutStrengthAndRefitsOnAllRows() {
+        // Two classes told apart by x1 - x2 only: x1 = class sign + shared noise, x2 = the noise. A strong
+        // l2 shrinks the weights toward the class-mean difference (x1 alone), which the noise swamps; a
+        // weak one learns x1 - x2 and separates the classes.
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 400;
+        INDArray x = Nd4j.create(DataType.DOUBLE, n, 2);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            double noise = 3 * r.nextGaussian();
+            x.putScalar(i, 0, (y[i] == 1 ? 1 : -1) + 0.1 * r.nextGaussian() + noise);
+            x.putScalar(i, 1, noise);
+        }
+        double[] grid = {100, 1e-4};
+        LinearProbe.Selection s = LinearProbe.fitSelectingL2(x, y, 2, grid, 0.25, 7, 500, 1e-6);
+        assertEquals(1e-4, s.l2(), 0.0);
+        assertArrayEquals(grid, s.grid(), 0.0);
+        assertTrue(s.heldOutAccuracy()[1] > 0.95 && s.heldOutAccuracy()[0] < 0.8,
+                "held-out accuracies " + java.util.Arrays.toString(s.heldOutAccuracy()));
+        // The returned probe is refit on every row with the chosen l2.
+        LinearProbe all = new LinearProbe(1e-4, 500, 1e-6).fit(x, y, 2);
+        assertArrayEquals(all.predictProbabilities(x)[5], s.probe().predictProbabilities(x)[5], 0.0);
+        // Deterministic in the seed; ties go to the earlier (stronger) strength.
+        assertArrayEquals(s.heldOutAccuracy(), LinearProbe.fitSelectingL2(x, y, 2, grid, 0.25, 7, 500, 1e-6).heldOutAccuracy(), 0.0);
+        LinearProbe.Selection tie = LinearProbe.fitSelectingL2(x, y, 2, new double[] {1e-3, 1e-3 * (1 + 1e-12)}, 0.25, 7, 500, 1e-6);
+        assertEquals(tie.heldOutAccuracy()[0], tie.heldOutAccuracy()[1], 0.0);
+        assertEquals(1e-3, tie.l2(), 0.0);
+        assertRejects(() -> LinearProbe.fitSelectingL2(x, y, 2, new double[0], 0.25, 7, 500, 1e-6), "l2 grid is empty");
+        assertRejects(() -> LinearProbe.fitSelectingL2(x, y, 2, grid, 1.0, 7, 500, 1e-6), "heldOutFraction", "1.0");
+        assertRejects(() -> LinearProbe.fitSelectingL2(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()), new int[] {0, 1}, 2, grid, 0.25, 7, 500, 1e-6), "cannot hold out");
+    }
+
+    @Test
     void linearProbeOnShuffledLabelsIsNearChanceOnHeldOutData() {
         Labeled train = ProbeData4Test.noise(3, 400, 16, 4);
         Labeled test = ProbeData4Test.noise(4, 1000, 16, 4);
