@@ -27,33 +27,29 @@ public final class Features {
 
     /** Pooled features of the first {@code n} images of {@code ds}, in batches of {@code batch}. */
     public static INDArray pooled(VisionTransformer encoder, ImageDataset ds, int n, int batch) {
-        int count = Math.min(n, ds.size());
-        int d = encoder.config().dim();
-        INDArray out = Nd4j.create(DataType.DOUBLE, count, d);
-        INDArray buf = Nd4j.create(DataType.FLOAT, batch, ds.channels(), ds.height(), ds.width());
-        for (int start = 0; start < count; start += batch) {
-            int m = Math.min(batch, count - start);
-            int[] idx = new int[m];
-            for (int i = 0; i < m; i++) {
-                idx[i] = start + i;
-            }
-            INDArray x = m == batch ? buf : Nd4j.create(DataType.FLOAT, m, ds.channels(), ds.height(), ds.width());
-            ds.fill(idx, x);
+        return rows(ds, n, batch, encoder.config().dim(), (x, out) -> {
+            // Copied out before the workspace closes: its arrays are overwritten by the next batch.
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WS, "jepa4j-features")) {
-                INDArray tokens = encoder.forward(x);
-                out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(tokens.mean(1).castTo(DataType.DOUBLE));
+                out.assign(encoder.forward(x).mean(1).castTo(DataType.DOUBLE));
             }
-        }
-        buf.close();
-        return out;
+        });
     }
 
     /** The first {@code n} images of {@code ds} as flattened pixels, a float64 {@code [n, C*H*W]} matrix: the raw-pixel baseline. */
     public static INDArray pixels(ImageDataset ds, int n) {
-        int count = Math.min(n, ds.size());
         long width = (long) ds.channels() * ds.height() * ds.width();
+        return rows(ds, n, 1024, width, (x, out) -> out.assign(x.reshape('c', x.size(0), width).castTo(DataType.DOUBLE)));
+    }
+
+    /**
+     * A float64 {@code [min(n, size), width]} matrix filled batch by batch: the images go into one
+     * reused input buffer, and {@code perBatch} writes the rows of an {@code [m, C, H, W]} batch into
+     * the {@code [m, width]} slice of the result it is given.
+     */
+    private static INDArray rows(ImageDataset ds, int n, int batch, long width,
+                                 java.util.function.BiConsumer<INDArray, INDArray> perBatch) {
+        int count = Math.min(n, ds.size());
         INDArray out = Nd4j.create(DataType.DOUBLE, count, width);
-        int batch = 1024;
         INDArray buf = Nd4j.create(DataType.FLOAT, batch, ds.channels(), ds.height(), ds.width());
         for (int start = 0; start < count; start += batch) {
             int m = Math.min(batch, count - start);
@@ -63,7 +59,7 @@ public final class Features {
             }
             INDArray x = m == batch ? buf : Nd4j.create(DataType.FLOAT, m, ds.channels(), ds.height(), ds.width());
             ds.fill(idx, x);
-            out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()).assign(x.reshape('c', m, width).castTo(DataType.DOUBLE));
+            perBatch.accept(x, out.get(NDArrayIndex.interval(start, start + m), NDArrayIndex.all()));
         }
         buf.close();
         return out;
