@@ -170,7 +170,7 @@ public final class Jepa4j implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if ((checkpoint == null) == !pixels) {
+            if ((checkpoint != null) == pixels) {
                 throw new IllegalArgumentException("eval needs exactly one of --checkpoint FILE (an encoder) or --pixels (the raw-pixel baseline)");
             }
             Map<String, Object> s = pixels ? EvalRun.pixels(this) : EvalRun.run(checkpoint, this);

@@ -81,7 +81,7 @@ class LinearProbesTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = 0.5 * r.nextGaussian();
         }
-        Lbfgs.Objective f = LinearProbe.objective(rows, y, c, l2);
+        LinearProbe.GemmObjective f = new LinearProbe.GemmObjective(rows, y, c, l2);
         double[] g = new double[p.length];
         double value = f.valueAndGradient(p, g);
         // The value from the formula, written out independently.
