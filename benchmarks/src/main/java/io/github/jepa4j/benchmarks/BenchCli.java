@@ -8,7 +8,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The command-line glue of the bench commands ({@code ./jepa4j bench speed|collapse}): picocli
+ * The command-line glue of the bench commands ({@code ./jepa4j bench speed|collapse|quality}): picocli
  * binds {@code --name value} flags to a command's annotated flags object, which turns them into the
  * command's immutable, validated options record.
  *
