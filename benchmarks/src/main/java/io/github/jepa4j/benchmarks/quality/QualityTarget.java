@@ -134,6 +134,14 @@ public final class QualityTarget {
     /** Trains or reads the runs, computes the baselines, writes and returns the report. */
     public static QualityReport run(Options o) throws Exception {
         RunConfig recipe = o.recipe();
+        // Bad input fails before hours of training or minutes of re-scoring.
+        List<QualityReport.Entry> torch = new ArrayList<>();
+        for (Path dir : o.pytorch()) {
+            torch.add(pytorch(dir, o.epochs()));
+        }
+        for (Path dir : o.runs()) {
+            checkRecipe(recipe, dir);
+        }
         Files.createDirectories(o.out());
         List<QualityReport.Entry> runs = new ArrayList<>();
         if (o.runs().isEmpty()) {
@@ -149,10 +157,6 @@ public final class QualityTarget {
         long seed = o.runs().isEmpty() ? o.seeds().get(0)
                 : JSON.readTree(o.runs().get(0).resolve(TrainRun.CONFIG).toFile()).path("seed").asLong(0);
         QualityReport.Entry untrained = untrained(recipe, seed, o.out().resolve(UNTRAINED));
-        List<QualityReport.Entry> torch = new ArrayList<>();
-        for (Path dir : o.pytorch()) {
-            torch.add(pytorch(dir, o.epochs()));
-        }
         QualityReport report = new QualityReport(runs, pixels, untrained, torch, o.aim(), o.evalTest());
         Files.writeString(o.out().resolve(REPORT), report.markdown());
         Files.writeString(o.out().resolve(CSV), report.csv());
@@ -177,17 +181,9 @@ public final class QualityTarget {
      * probed as the recipe says, else its last checkpoint re-scored (cached in {@code out/rescored}).
      */
     static QualityReport.Entry read(RunConfig recipe, Path dir, Path out) throws Exception {
-        Path config = dir.resolve(TrainRun.CONFIG);
+        checkRecipe(recipe, dir);
         Path summaryFile = dir.resolve(TrainRun.SUMMARY);
         Path ckpt = dir.resolve(CheckpointSaver.LAST);
-        if (!Files.isRegularFile(config) || !Files.isRegularFile(summaryFile) && !Files.isRegularFile(ckpt)) {
-            throw new IllegalArgumentException("run directory " + dir + " has no " + (Files.isRegularFile(config) ? TrainRun.SUMMARY
-                    + " or " + CheckpointSaver.LAST : TrainRun.CONFIG) + ": give finished jepa4j train output directories to --runs");
-        }
-        List<String> diff = recipeDifferences(recipe, JSON.readTree(config.toFile()));
-        if (!diff.isEmpty()) {
-            throw new IllegalArgumentException("run " + dir + " does not follow the recipe: " + String.join(", ", diff));
-        }
         String name = dir.getFileName().toString();
         JsonNode s = Files.isRegularFile(summaryFile) ? JSON.readTree(summaryFile.toFile()) : null;
         String probed = s == null ? null : s.path("probe_encoder").asText("target");
@@ -213,6 +209,20 @@ public final class QualityTarget {
             writeAtomically(cache, JSON.writeValueAsString(r));
         }
         return entry(name, "jepa4j", JSON.readTree(cache.toFile()), cache.toString());
+    }
+
+    /** Refuses a run directory that is not a jepa4j run of {@code recipe} with a summary or a checkpoint. */
+    static void checkRecipe(RunConfig recipe, Path dir) throws IOException {
+        Path config = dir.resolve(TrainRun.CONFIG);
+        if (!Files.isRegularFile(config) || !Files.isRegularFile(dir.resolve(TrainRun.SUMMARY))
+                && !Files.isRegularFile(dir.resolve(CheckpointSaver.LAST))) {
+            throw new IllegalArgumentException("run directory " + dir + " has no " + (Files.isRegularFile(config) ? TrainRun.SUMMARY
+                    + " or " + CheckpointSaver.LAST : TrainRun.CONFIG) + ": give finished jepa4j train output directories to --runs");
+        }
+        List<String> diff = recipeDifferences(recipe, JSON.readTree(config.toFile()));
+        if (!diff.isEmpty()) {
+            throw new IllegalArgumentException("run " + dir + " does not follow the recipe: " + String.join(", ", diff));
+        }
     }
 
     /** The recipe's optimisation steps, as {@code jepa4j train} counts them. */

@@ -1,6 +1,7 @@
 package io.github.jepa4j.benchmarks.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,12 @@ class QualityTargetTest {
         String missing = assertThrows(IllegalArgumentException.class, () -> QualityTarget.run(QualityTarget.Options.parse(
                 args("--runs", dir.resolve("nowhere").toString(), "--out", dir.resolve("o").toString())))).getMessage();
         assertTrue(missing.contains("has no config.json"), missing);
+        // A bad --pytorch directory fails before any training.
+        Path early = dir.resolve("early");
+        String torch = assertThrows(IllegalArgumentException.class, () -> QualityTarget.run(QualityTarget.Options.parse(
+                args("--pytorch", dir.resolve("no-torch").toString(), "--out", early.toString())))).getMessage();
+        assertTrue(torch.contains("has no evals.csv"), torch);
+        assertFalse(Files.exists(early), "nothing may be trained or written before the inputs are checked");
         assertEquals(QualityTarget.Options.defaults(), QualityTarget.Options.parse());
     }
 }
