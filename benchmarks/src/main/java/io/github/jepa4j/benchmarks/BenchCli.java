@@ -1,5 +1,6 @@
 package io.github.jepa4j.benchmarks;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -52,6 +53,11 @@ public final class BenchCli {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** The items of a comma-separated flag value, trimmed, empty items dropped; none for null. */
+    public static List<String> commaList(String v) {
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static CommandLine commandLine(Object flags) {

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * far ({@link io.github.jepa4j.core.train.Trainer#trainSeconds()}: evaluations excluded, carried
  * across resume). On resume, epochs already in the CSV are not evaluated again.
  */
-final class EpochEvaluations implements TrainingListener {
+public final class EpochEvaluations implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger("jepa4j");
-    static final String FILE = "evals.csv";
+    public static final String FILE = "evals.csv";
     private static final String HEADER = "epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2\n";
 
     /** One evaluation row ({@code linearProbeL2} NaN in rows written before the probe chose its l2). */
-    record Row(long epoch, long step, double linearProbeAcc, double knnAcc, double rankMe, double stdL2,
+    public record Row(long epoch, long step, double linearProbeAcc, double knnAcc, double rankMe, double stdL2,
                double trainSeconds, double linearProbeL2) {
         /** The row with summary.json's key names. */
         java.util.Map<String, Object> asMap() {
@@ -79,18 +79,28 @@ final class EpochEvaluations implements TrainingListener {
             return;
         }
         try {
-            for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-                if (line.isBlank() || line.startsWith("epoch")) {
-                    continue;
-                }
-                String[] f = line.split(",");
-                rows.add(new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Double.parseDouble(f[6]), f.length > 7 ? Double.parseDouble(f[7]) : Double.NaN));
-            }
+            rows.addAll(read(csv));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read the evaluations of the run being resumed: " + csv + ": " + e, e);
         }
+    }
+
+    /**
+     * The rows of an {@code evals.csv}: this listener's, or the PyTorch reference's (same columns);
+     * {@code linearProbeL2} is NaN in 7-column rows, written before the probe chose its l2.
+     */
+    public static List<Row> read(Path csv) throws IOException {
+        List<Row> out = new ArrayList<>();
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("epoch")) {
+                continue;
+            }
+            String[] f = line.split(",");
+            out.add(new Row(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]), f.length > 7 ? Double.parseDouble(f[7]) : Double.NaN));
+        }
+        return out;
     }
 
     @Override

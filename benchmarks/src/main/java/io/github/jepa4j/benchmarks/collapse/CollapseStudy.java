@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -207,7 +206,7 @@ public final class CollapseStudy {
 
         /** Comma-separated, trimmed, lower-case; empty items dropped. */
         private static List<String> list(String v) {
-            return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+            return BenchCli.commaList(v).stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
         }
 
         @Override

@@ -3,8 +3,10 @@ package io.github.jepa4j.benchmarks.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.jepa4j.benchmarks.BenchCli;
 import io.github.jepa4j.core.train.listeners.CheckpointSaver;
+import io.github.jepa4j.examples.EpochEvaluations;
 import io.github.jepa4j.examples.EvalRun;
 import io.github.jepa4j.examples.ImageExperiment;
 import io.github.jepa4j.examples.RunConfig;
@@ -17,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class QualityTarget {
             "cropScale", "raggedContext", "antiCollapseWeight");
     /** The key under which {@code pixels.json} records the settings it was computed with. */
     static final String PIXEL_SETTINGS = "settings";
+    /** The settings the raw-pixel baseline depends on. */
+    static final List<String> PIXEL_KEYS = List.of("data", "dataDir", "trainSize", "evalTrain", "evalTest");
     /** Run settings that do not change what is trained or how it is probed. */
     static final Set<String> NOT_RECIPE = Set.of("seed", "out", "workers", "logEvery", "checkpointEvery", "monitorEvery",
             "evalEpochs", "dataDir", "probeEncoder");
@@ -257,19 +260,15 @@ public final class QualityTarget {
 
     /** The raw-pixel baseline, cached in {@code file} with the settings it was computed with (recomputed when they differ). */
     static QualityReport.Entry pixels(RunConfig recipe, Path file) throws Exception {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("data", recipe.data());
-        settings.put("dataDir", recipe.dataDir());
-        settings.put("trainSize", recipe.trainSize());
-        settings.put("evalTrain", recipe.evalTrain());
-        settings.put("evalTest", recipe.evalTest());
-        JsonNode want = JSON.valueToTree(settings);
+        JsonNode all = JSON.valueToTree(recipe);
+        ObjectNode want = JSON.createObjectNode();
+        PIXEL_KEYS.forEach(k -> want.set(k, all.get(k)));
         JsonNode cached = Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
         if (cached == null || !want.equals(cached.get(PIXEL_SETTINGS))) {
             LOG.info("raw-pixel baseline of {} ({} / {} images){}", recipe.data(), recipe.evalTrain(), recipe.evalTest(),
                     cached == null ? "" : ": the cached one in " + file + " was computed with other settings");
             Map<String, Object> r = new LinkedHashMap<>(EvalRun.pixels(recipe));
-            r.put(PIXEL_SETTINGS, settings);
+            r.put(PIXEL_SETTINGS, want);
             writeAtomically(file, JSON.writeValueAsString(r));
         }
         return entry("raw pixels", "pixels", JSON.readTree(file.toFile()), file.toString());
@@ -298,29 +297,25 @@ public final class QualityTarget {
 
     /** The row of {@code DIR/evals.csv} at {@code epoch}, written by the PyTorch reference with the held-out-l2 probe. */
     static QualityReport.Entry pytorch(Path dir, int epoch) throws IOException {
-        Path csv = dir.resolve("evals.csv");
+        Path csv = dir.resolve(EpochEvaluations.FILE);
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException("PyTorch run " + dir + " has no evals.csv (benchmarks/pytorch-reference/ijepa_fmnist.py writes it)");
         }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = lines.isEmpty() ? List.of() : Arrays.asList(lines.get(0).trim().split(","));
-        int ep = header.indexOf("epoch"), acc = header.indexOf("linear_probe_acc"), l2 = header.indexOf("linear_probe_l2"),
-                knn = header.indexOf("knn_acc"), rank = header.indexOf("rankme");
-        if (ep < 0 || acc < 0 || knn < 0 || rank < 0) {
-            throw new IllegalArgumentException(csv + ": header must name epoch, linear_probe_acc, knn_acc, rankme; got " + header);
+        List<EpochEvaluations.Row> rows;
+        try {
+            rows = EpochEvaluations.read(csv);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(csv + " is not an evals.csv (epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,"
+                    + "train_seconds,linear_probe_l2): " + e.getMessage(), e);
         }
-        if (l2 < 0) {
+        EpochEvaluations.Row row = rows.stream().filter(r -> r.epoch() == epoch).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(csv + " has no row for epoch " + epoch));
+        if (Double.isNaN(row.linearProbeL2())) {
             throw new IllegalArgumentException(csv + " has no linear_probe_l2 column: it was probed with the earlier fixed l2;"
                     + " re-score its target-epoch-E.pt or rerun it");
         }
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.trim().split(",");
-            if (f.length == header.size() && Integer.parseInt(f[ep]) == epoch) {
-                return new QualityReport.Entry("pytorch " + dir.getFileName(), "pytorch", Double.parseDouble(f[acc]),
-                        Double.parseDouble(f[l2]), Double.parseDouble(f[knn]), Double.parseDouble(f[rank]), csv.toString());
-            }
-        }
-        throw new IllegalArgumentException(csv + " has no row for epoch " + epoch);
+        return new QualityReport.Entry("pytorch " + dir.getFileName(), "pytorch", row.linearProbeAcc(), row.linearProbeL2(),
+                row.knnAcc(), row.rankMe(), csv.toString());
     }
 
     private static QualityReport.Entry entry(String name, String kind, JsonNode s, String source) {
@@ -415,7 +410,7 @@ public final class QualityTarget {
             }
             List<Long> s;
             try {
-                s = runs != null ? List.of() : seeds == null ? D.seeds() : list(seeds).stream().map(Long::parseLong).toList();
+                s = runs != null ? List.of() : seeds == null ? D.seeds() : BenchCli.commaList(seeds).stream().map(Long::parseLong).toList();
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--seeds must list whole numbers, got '" + seeds + "'");
             }
@@ -424,12 +419,8 @@ public final class QualityTarget {
                     probeEncoder, workers, aim, out);
         }
 
-        private static List<String> list(String v) {
-            return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        }
-
         private static List<Path> paths(String v) {
-            return list(v).stream().map(Path::of).toList();
+            return BenchCli.commaList(v).stream().map(Path::of).toList();
         }
 
         @Override
