@@ -1,6 +1,7 @@
 package io.github.jepa4j.core.nn;
 
 import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,9 +66,15 @@ public final class Linear implements Layer {
         x2d = Layer.rows(x);
         long rows = x2d.size(0);
         INDArray y = scratch.get(OUT, x.dataType(), rows, out);
-        Gemm.mm(x2d, weight.value(), y, false, true);
-        if (bias != null) {
-            y.addiRowVector(bias.value());
+        if (bias != null && Kernels.supports(y, bias.value())) {
+            // y = b (every row), then y += x W^T inside the GEMM: no separate pass over y.
+            Kernels.fillRows(bias.value(), y);
+            Gemm.mm(x2d, weight.value(), y, false, true, 1.0, 1.0);
+        } else {
+            Gemm.mm(x2d, weight.value(), y, false, true);
+            if (bias != null) {
+                y.addiRowVector(bias.value());
+            }
         }
         long[] outShape = inShape.clone();
         outShape[outShape.length - 1] = out;

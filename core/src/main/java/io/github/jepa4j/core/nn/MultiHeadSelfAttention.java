@@ -128,7 +128,11 @@ public final class MultiHeadSelfAttention implements Layer {
         // [B, N, 3D] seen as [B, N, 3, H, hd] -> [3, B, H, N, hd]: one strided copy for q, k and v.
         INDArray rows = qkv.forward(x);
         INDArray heads5 = scratch.get(QKV, dt, 3, b, heads, n, headDim);
-        heads5.assign(rows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4));
+        if (Kernels.supports(rows, heads5)) {
+            Kernels.permuteHeads(rows, heads5, b, n, 3, heads, true);
+        } else {
+            heads5.assign(rows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4));
+        }
         INDArray heads4 = heads5.reshape('c', 3, bh, n, headDim);
         q = heads4.slice(0);
         k = heads4.slice(1);
@@ -150,7 +154,11 @@ public final class MultiHeadSelfAttention implements Layer {
         Gemm.bmm(probs, v, o, false, false, 1.0, 0.0);
         // [B, H, N, hd] -> [B, N, H, hd] = [B, N, D]: heads concatenated per token.
         INDArray cat = scratch.get(CAT, dt, b, n, dim);
-        cat.reshape('c', b, n, heads, headDim).assign(o.reshape('c', b, heads, n, headDim).permute(0, 2, 1, 3));
+        if (Kernels.supports(o, cat)) {
+            Kernels.permuteHeads(o, cat, b, n, 1, heads, false);
+        } else {
+            cat.reshape('c', b, n, heads, headDim).assign(o.reshape('c', b, heads, n, headDim).permute(0, 2, 1, 3));
+        }
         return proj.forward(cat);
     }
 
@@ -185,7 +193,11 @@ public final class MultiHeadSelfAttention implements Layer {
 
         INDArray dCat = proj.backward(gradOut);
         INDArray dO = scratch.get(O, dt, bh, n, headDim);
-        dO.reshape('c', b, heads, n, headDim).assign(dCat.reshape('c', b, n, heads, headDim).permute(0, 2, 1, 3));
+        if (Kernels.supports(dCat, dO)) {
+            Kernels.permuteHeads(dCat, dO, b, n, 1, heads, true);
+        } else {
+            dO.reshape('c', b, heads, n, headDim).assign(dCat.reshape('c', b, n, heads, headDim).permute(0, 2, 1, 3));
+        }
 
         INDArray dHeads5 = scratch.get(DQKV, dt, 3, b, heads, n, headDim);
         INDArray dHeads4 = dHeads5.reshape('c', 3, bh, n, headDim);
@@ -216,7 +228,11 @@ public final class MultiHeadSelfAttention implements Layer {
 
         // [3, B, H, N, hd] -> [B, N, 3, H, hd] = [B, N, 3D], the layout of the qkv output.
         INDArray dRows = scratch.get(DROWS, dt, b, n, 3L * dim);
-        dRows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4).assign(dHeads5);
+        if (Kernels.supports(dHeads5, dRows)) {
+            Kernels.permuteHeads(dHeads5, dRows, b, n, 3, heads, false);
+        } else {
+            dRows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4).assign(dHeads5);
+        }
         return qkv.backward(dRows);
     }
 }

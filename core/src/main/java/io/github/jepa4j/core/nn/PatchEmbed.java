@@ -1,6 +1,7 @@
 package io.github.jepa4j.core.nn;
 
 import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -162,8 +163,13 @@ public final class PatchEmbed implements Layer {
         swap(a, b, channels, n, (long) tubelet * patch * patch, c);
         cols = c.reshape('c', b * n, patchLength);
         INDArray y = scratch.get(OUT, dt, b * n, dim);
-        Gemm.mm(cols, weightMatrix(weight.value()), y, false, true);
-        y.addiRowVector(bias.value());
+        if (Kernels.supports(y, bias.value())) {
+            Kernels.fillRows(bias.value(), y); // the GEMM adds the product to the bias (see Linear)
+            Gemm.mm(cols, weightMatrix(weight.value()), y, false, true, 1.0, 1.0);
+        } else {
+            Gemm.mm(cols, weightMatrix(weight.value()), y, false, true);
+            y.addiRowVector(bias.value());
+        }
         return y.reshape('c', b, n, dim);
     }
 

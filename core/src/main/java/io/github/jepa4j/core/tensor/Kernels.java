@@ -899,6 +899,106 @@ public final class Kernels {
     }
 
     /**
+     * Writes the vector {@code v [cols]} into every row of {@code out} (any shape whose last dim
+     * is {@code cols}). Linear layers fill their output with the bias this way and let the GEMM
+     * add the product ({@code beta = 1}): that replaces both OpenBLAS' zeroing pass of
+     * {@code beta = 0} and a broadcast add over the output (measured: [3136, 128] x [128, 512]
+     * with its bias 1.8 ms this way against 2.6 ms for GEMM then ND4J's {@code addiRowVector}).
+     */
+    public static void fillRows(INDArray v, INDArray out) {
+        check(v, out);
+        int cols = (int) v.length();
+        if (cols == 0 || out.length() % cols != 0 || out.size(out.rank() - 1) != cols) {
+            throw new IllegalArgumentException("fillRows: rows of " + Arrays.toString(out.shape()) + " do not have the "
+                    + cols + " elements of the vector");
+        }
+        int rows = (int) (out.length() / cols);
+        int oo = off(out);
+        if (v.dataType() == DataType.FLOAT) {
+            float[] vals = readF(v);
+            FloatBuffer ob = floats(out);
+            parallel(rows, chunks(rows, Math.max(1, PARALLEL_MIN / cols)), (from, to, c) -> {
+                for (int r = from; r < to; r++) {
+                    ob.put(oo + r * cols, vals, 0, cols);
+                }
+            });
+        } else {
+            double[] vals = readD(v);
+            DoubleBuffer ob = doubles(out);
+            parallel(rows, chunks(rows, Math.max(1, PARALLEL_MIN / cols)), (from, to, c) -> {
+                for (int r = from; r < to; r++) {
+                    ob.put(oo + r * cols, vals, 0, cols);
+                }
+            });
+        }
+    }
+
+    /**
+     * Attention's head split: {@code src [B, N, P, H, hd]} (token rows of P projections of H heads,
+     * c-order) into {@code dst [P, B, H, N, hd]}, or back when {@code toHeads} is false, as a copy
+     * of contiguous {@code hd}-element runs. Measured on [64, 49, 3, 4, 32] float: 0.5-1.0 ms
+     * against 0.9-2.1 ms for ND4J's assign from the permuted view.
+     */
+    public static void permuteHeads(INDArray src, INDArray dst, long b, long n, long parts, long heads, boolean toHeads) {
+        check(src, dst);
+        sameLength("permuteHeads", src, dst);
+        if (src.length() % (b * n * parts * heads) != 0) {
+            throw new IllegalArgumentException("permuteHeads: " + Arrays.toString(src.shape()) + " is not [" + b + ", " + n
+                    + ", " + parts + ", " + heads + ", hd]");
+        }
+        int hd = (int) (src.length() / (b * n * parts * heads));
+        int nb = (int) b, nn = (int) n, np = (int) parts, nh = (int) heads;
+        int so = off(src), dof = off(dst);
+        int rowLen = np * nh * hd;
+        if (src.dataType() == DataType.FLOAT) {
+            FloatBuffer sb = floats(src), db = floats(dst);
+            parallel(nb, chunks(nb, Math.max(1, PARALLEL_MIN / (nn * rowLen))), (from, to, c) -> {
+                float[] run = new float[hd];
+                for (int bb = from; bb < to; bb++) {
+                    for (int t = 0; t < nn; t++) {
+                        int tok = (bb * nn + t) * rowLen;
+                        for (int p = 0; p < np; p++) {
+                            for (int h = 0; h < nh; h++) {
+                                int token = tok + (p * nh + h) * hd;
+                                int head = (((p * nb + bb) * nh + h) * nn + t) * hd;
+                                if (toHeads) {
+                                    sb.get(so + token, run, 0, hd);
+                                    db.put(dof + head, run, 0, hd);
+                                } else {
+                                    sb.get(so + head, run, 0, hd);
+                                    db.put(dof + token, run, 0, hd);
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer sb = doubles(src), db = doubles(dst);
+            parallel(nb, chunks(nb, Math.max(1, PARALLEL_MIN / (nn * rowLen))), (from, to, c) -> {
+                double[] run = new double[hd];
+                for (int bb = from; bb < to; bb++) {
+                    for (int t = 0; t < nn; t++) {
+                        for (int p = 0; p < np; p++) {
+                            for (int h = 0; h < nh; h++) {
+                                int token = (bb * nn + t) * rowLen + (p * nh + h) * hd;
+                                int head = (((p * nb + bb) * nh + h) * nn + t) * hd;
+                                if (toHeads) {
+                                    sb.get(so + token, run, 0, hd);
+                                    db.put(dof + head, run, 0, hd);
+                                } else {
+                                    sb.get(so + head, run, 0, hd);
+                                    db.put(dof + token, run, 0, hd);
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /**
      * Softmax backward over the last dimension: {@code dx = p * (g - sum_j(g * p))} per row, from
      * the forward output {@code p} and {@code gradOut}; {@code dx} may alias {@code gradOut}.
      */

@@ -122,4 +122,49 @@ class KernelPathTest {
         Kernels.setEnabled(false);
         Close.assertClose("gelu backward", gref.dx(), gelu.backward(g), 1e-12);
     }
+
+    /** Output of a Linear / PatchEmbed forward with the bias filled by the kernel (GEMM beta 1) or added by ND4J. */
+    private static INDArray biasedForward(boolean kernels, DataType dt, boolean patchEmbed, INDArray x) {
+        Kernels.setEnabled(kernels);
+        ParamStore store = new ParamStore(dt);
+        Layer layer = patchEmbed ? PatchEmbed.image(store, "patch_embed", 1, 4, 24) : new Linear(store, "fc", 12, 40, true);
+        store.allocate(9);
+        // Non-zero biases (initialised to zero), so a dropped or doubled bias shows.
+        store.get(patchEmbed ? "patch_embed.proj.bias" : "fc.bias").value().assign(view(dt, 13, 0, 0, patchEmbed ? 24 : 40));
+        return layer.forward(x).dup();
+    }
+
+    @Test
+    void biasFilledBeforeTheGemmMatchesBroadcastAdd() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            double tol = dt == DataType.FLOAT ? 1e-6 : 1e-12;
+            INDArray x = view(dt, 14, 5, 3, 3, 7, 12);
+            Close.assertClose(dt + " linear", biasedForward(false, dt, false, x), biasedForward(true, dt, false, x), tol);
+            INDArray img = view(dt, 15, 2, 0, 2, 1, 8, 8);
+            Close.assertClose(dt + " patch embed", biasedForward(false, dt, true, img), biasedForward(true, dt, true, img), tol);
+        }
+    }
+
+    @Test
+    void attentionKernelsMatchComposedOps() {
+        // Head split/merge copies and row softmax, forward and backward, against ND4J's permuted assigns.
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            double tol = dt == DataType.FLOAT ? 1e-5 : 1e-12;
+            INDArray x = view(dt, 16, 7, 2, 5, 9, 24);
+            INDArray g = view(dt, 17, 0, 3, 5, 9, 24);
+            INDArray[][] out = new INDArray[2][];
+            for (int k = 0; k < 2; k++) {
+                Kernels.setEnabled(k == 1);
+                ParamStore store = new ParamStore(dt);
+                MultiHeadSelfAttention attn = new MultiHeadSelfAttention(store, "attn", 24, 3);
+                store.allocate(4);
+                store.grads().assign(0);
+                INDArray y = attn.forward(x).dup();
+                out[k] = new INDArray[] {y, attn.backward(g).dup(), store.grads().dup()};
+            }
+            Close.assertClose(dt + " attention output", out[0][0], out[1][0], tol);
+            Close.assertClose(dt + " attention input gradient", out[0][1], out[1][1], tol);
+            Close.assertClose(dt + " attention parameter gradients", out[0][2], out[1][2], tol);
+        }
+    }
 }

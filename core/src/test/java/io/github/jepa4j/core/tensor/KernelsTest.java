@@ -239,4 +239,26 @@ class KernelsTest {
             Kernels.setEnabled(true);
         }
     }
+
+    @Test
+    void fillRowsWritesTheVectorIntoEveryRowOfAView() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            // Big enough to split over threads; the view starts 3 elements in and ends 5 before the buffer's end.
+            int rows = 4000, cols = 24;
+            INDArray buf = Nd4j.zeros(dt, 3 + (long) rows * cols + 5).addi(-7);
+            INDArray out = buf.get(NDArrayIndex.interval(3, 3 + (long) rows * cols)).reshape('c', 2, rows / 2, cols);
+            INDArray v = Nd4j.createFromArray(java.util.stream.IntStream.rangeClosed(1, cols).asDoubleStream().toArray()).castTo(dt);
+            Kernels.fillRows(v, out);
+            for (int r : new int[] {0, 1, 1999, 2000, 3999}) {
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(c + 1.0, out.getDouble(r / 2000, r % 2000, c), 0.0, dt + " row " + r + " col " + c);
+                }
+            }
+            assertEquals(-7.0, buf.getDouble(2), 0.0, "nothing written before the view");
+            assertEquals(-7.0, buf.getDouble(3 + (long) rows * cols), 0.0, "nothing written after the view");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.fillRows(Nd4j.zeros(DataType.FLOAT, 5), Nd4j.zeros(DataType.FLOAT, 3, 4)));
+        assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("5"), e.getMessage());
+    }
 }
