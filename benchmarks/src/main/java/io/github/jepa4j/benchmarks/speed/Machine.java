@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the speed table says about the machine: ND4J backend and device name, process memory
- * (Linux {@code /proc/self/status}), and the GFLOP/s of a plain ND4J sgemm measured in the same run.
+ * (Linux {@code /proc/self/status}), and the GFLOP/s of a plain sgemm through {@link Gemm#mm} measured in the same run.
  */
 public final class Machine {
     private Machine() {}

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param stepMs       wall time of each measured step (data wait included), ms
  * @param phaseMs      per phase, the time of each measured step, ms
  * @param flopsPerStep mean analytic FLOPs per measured step
- * @param sgemmGflops  ND4J sgemm GFLOP/s at this model's MLP shape, measured just before
+ * @param sgemmGflops  sgemm GFLOP/s (Gemm.mm) at this model's MLP shape, measured just before
  * @param peakRssMb    peak resident set size while this row ran (process-wide), MB
  */
 public record SpeedRow(String preset, String description, String unit, int batch, int steps, double[] stepMs,

@@ -3,6 +3,7 @@ package io.github.jepa4j.benchmarks.speed;
 import io.github.jepa4j.benchmarks.BenchCli;
 import io.github.jepa4j.core.task.MaskedBatch;
 import io.github.jepa4j.core.task.MaskedJepaTask;
+import io.github.jepa4j.core.tensor.Gemm;
 import io.github.jepa4j.core.train.PhaseTimes;
 import io.github.jepa4j.core.train.PhaseTimes.Phase;
 import io.github.jepa4j.core.train.StepEvent;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
  * training step through the real {@link Trainer} for encoder presets ({@link SpeedPreset}) and
  * batch sizes, split into phases ({@link PhaseTimes}: data, target forward, context forward +
  * predictor + loss, backward, optimiser, EMA, other), with images/s (clips/s), the achieved
- * GFLOP/s of the step's matrix products ({@link StepFlops}) against an ND4J sgemm of the model's
+ * GFLOP/s of the step's matrix products ({@link StepFlops}) against an sgemm (through {@link io.github.jepa4j.core.tensor.Gemm#mm}) of the model's
  * MLP shape measured just before each row, peak RSS, the backend and the device.
  *
  * <p>Per row: {@code --warmup} steps excluded, then medians over {@code --steps} steps (20 by
@@ -241,9 +242,10 @@ public final class SpeedTable {
         StringBuilder s = new StringBuilder();
         s.append("# jepa4j training-step speed\n\n");
         s.append(String.format(Locale.ROOT, "Backend %s; device %s; %d cores visible to the JVM; OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
                 Machine.backend(), Machine.device(), Runtime.getRuntime().availableProcessors(), env("OMP_NUM_THREADS"),
-                env("OMP_WAIT_POLICY"), LocalDate.now(), o.steps(), o.warmup()));
+                env("OMP_WAIT_POLICY"), env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
+                LocalDate.now(), o.steps(), o.warmup()));
         s.append("| preset | model | batch | ms/step | p10–p90 ms |");
         for (String h : PHASE_HEADERS) {
             s.append(' ').append(h).append(" |");
@@ -266,8 +268,8 @@ public final class SpeedTable {
                 + " synthetic pixels, no decoding); target fwd = EMA encoder on all tokens + target LayerNorm + gather;"
                 + " ctx fwd + pred = context encoder on the kept tokens, predictor and loss; backward = predictor and context"
                 + " encoder; optimiser = AdamW; EMA = target update; other = zeroing gradients, gradient norm, workspace."
-                + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = ND4J [B·N, D]×[D, 4D]"
-                + " FLOAT into a preallocated output, measured just before the row. Video rows alternate V-JEPA's short- and"
+                + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
+                + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output, measured just before the row. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
         if (o.note() != null && !o.note().isBlank()) {
             s.append('\n').append(o.note().trim()).append('\n');
