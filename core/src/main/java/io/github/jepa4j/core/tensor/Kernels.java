@@ -947,54 +947,52 @@ public final class Kernels {
                     + ", " + parts + ", " + heads + ", hd]");
         }
         int hd = (int) (src.length() / (b * n * parts * heads));
-        int nb = (int) b, nn = (int) n, np = (int) parts, nh = (int) heads;
+        int nb = (int) b;
         int so = off(src), dof = off(dst);
-        int rowLen = np * nh * hd;
+        int grain = Math.max(1, PARALLEL_MIN / (int) (src.length() / b));
         if (src.dataType() == DataType.FLOAT) {
             FloatBuffer sb = floats(src), db = floats(dst);
-            parallel(nb, chunks(nb, Math.max(1, PARALLEL_MIN / (nn * rowLen))), (from, to, c) -> {
+            parallel(nb, chunks(nb, grain), (from, to, c) -> {
                 float[] run = new float[hd];
-                for (int bb = from; bb < to; bb++) {
-                    for (int t = 0; t < nn; t++) {
-                        int tok = (bb * nn + t) * rowLen;
-                        for (int p = 0; p < np; p++) {
-                            for (int h = 0; h < nh; h++) {
-                                int token = tok + (p * nh + h) * hd;
-                                int head = (((p * nb + bb) * nh + h) * nn + t) * hd;
-                                if (toHeads) {
-                                    sb.get(so + token, run, 0, hd);
-                                    db.put(dof + head, run, 0, hd);
-                                } else {
-                                    sb.get(so + head, run, 0, hd);
-                                    db.put(dof + token, run, 0, hd);
-                                }
-                            }
-                        }
-                    }
-                }
+                headRuns(from, to, nb, (int) n, (int) parts, (int) heads, hd, toHeads, (s, d) -> {
+                    sb.get(so + s, run, 0, hd);
+                    db.put(dof + d, run, 0, hd);
+                });
             });
         } else {
             DoubleBuffer sb = doubles(src), db = doubles(dst);
-            parallel(nb, chunks(nb, Math.max(1, PARALLEL_MIN / (nn * rowLen))), (from, to, c) -> {
+            parallel(nb, chunks(nb, grain), (from, to, c) -> {
                 double[] run = new double[hd];
-                for (int bb = from; bb < to; bb++) {
-                    for (int t = 0; t < nn; t++) {
-                        for (int p = 0; p < np; p++) {
-                            for (int h = 0; h < nh; h++) {
-                                int token = (bb * nn + t) * rowLen + (p * nh + h) * hd;
-                                int head = (((p * nb + bb) * nh + h) * nn + t) * hd;
-                                if (toHeads) {
-                                    sb.get(so + token, run, 0, hd);
-                                    db.put(dof + head, run, 0, hd);
-                                } else {
-                                    sb.get(so + head, run, 0, hd);
-                                    db.put(dof + token, run, 0, hd);
-                                }
-                            }
+                headRuns(from, to, nb, (int) n, (int) parts, (int) heads, hd, toHeads, (s, d) -> {
+                    sb.get(so + s, run, 0, hd);
+                    db.put(dof + d, run, 0, hd);
+                });
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface RunCopy {
+        void copy(int srcOffset, int dstOffset);
+    }
+
+    /** The hd-element runs of batch items [from, to) of {@link #permuteHeads}: source and destination offsets. */
+    private static void headRuns(int from, int to, int b, int n, int parts, int heads, int hd, boolean toHeads, RunCopy copy) {
+        int rowLen = parts * heads * hd;
+        for (int bb = from; bb < to; bb++) {
+            for (int t = 0; t < n; t++) {
+                for (int p = 0; p < parts; p++) {
+                    for (int h = 0; h < heads; h++) {
+                        int token = (bb * n + t) * rowLen + (p * heads + h) * hd;
+                        int head = (((p * b + bb) * heads + h) * n + t) * hd;
+                        if (toHeads) {
+                            copy.copy(token, head);
+                        } else {
+                            copy.copy(head, token);
                         }
                     }
                 }
-            });
+            }
         }
     }
 
