@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Param;
  * {@link MultiHeadSelfAttention} of the reference model, forward and backward, on
  * [64, 49, 128] FLOAT with 4 heads: qkv projection, batched QK^T, softmax, PV and output
  * projection (backward: the adjoint products and the softmax backward, accumulating weight
- * gradients). "kernel" and "nd4j" select the softmax path as in {@link SoftmaxBenchmark}.
+ * gradients). "kernel" = fused softmax and head-split kernels and direct OpenBLAS products (the CPU
+ * default), "nd4j" = composed ND4J ops and every product through ND4J (see {@link KernelBench#select}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

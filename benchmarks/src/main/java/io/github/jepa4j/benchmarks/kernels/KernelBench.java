@@ -1,5 +1,6 @@
 package io.github.jepa4j.benchmarks.kernels;
 
+import io.github.jepa4j.core.tensor.Gemm;
 import io.github.jepa4j.core.tensor.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,12 +17,20 @@ final class KernelBench {
     static final int HEADS = 4;
     static final int TOKENS = 49;
 
-    /** Selects the layer path: "nd4j" = composed ND4J ops, "kernel" = fused {@link Kernels}. */
+    /**
+     * Selects the layer path: "nd4j" = composed ND4J ops and every product through ND4J (the
+     * path the CUDA backend takes), "kernel" = fused {@link Kernels} and direct OpenBLAS calls
+     * ({@link Gemm}, the CPU default).
+     */
     static void select(String path) {
         switch (path) {
-            case "nd4j" -> Kernels.setEnabled(false);
+            case "nd4j" -> {
+                Kernels.setEnabled(false);
+                Gemm.setDirect(false);
+            }
             case "kernel" -> {
                 Kernels.setEnabled(true);
+                Gemm.setDirect(true);
                 if (!Kernels.hostBackend()) {
                     throw new IllegalStateException("kernel path needs the CPU backend");
                 }

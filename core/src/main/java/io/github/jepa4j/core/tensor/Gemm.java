@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,7 +69,8 @@ public final class Gemm {
                     + opShape(b, transB) + " -> c " + Arrays.toString(c.shape()));
         }
         if (rowsDirect(a, b, c)) {
-            blas(a, 0, b, 0, c, 0, transA, transB, (int) m, (int) n, (int) k, alpha, beta);
+            blas(pointer(a), pointer(b), pointer(c), a.stride(0), b.stride(0), c.stride(0), c.dataType(), transA, transB,
+                    (int) m, (int) n, (int) k, alpha, beta);
             return c;
         }
         // C^T[n,m] = op(B)^T * op(A)^T; c.transpose() of a c-order matrix is f-order with default strides.
@@ -139,8 +141,16 @@ public final class Gemm {
                     + " x " + Arrays.toString(b.shape()) + (transB ? "^T" : "") + " -> " + Arrays.toString(c.shape()));
         }
         if (rowsDirect(a, b, c)) {
+            // One pointer per array, moved along the batch: making pointers (a JNI call each) per
+            // product cost as much as the small products themselves.
+            Pointer pa = pointer(a), pb = pointer(b), pc = pointer(c);
+            long a0 = pa.position(), b0 = pb.position(), c0 = pc.position();
             for (long i = 0; i < c.size(0); i++) {
-                blas(a, i * a.stride(0), b, i * b.stride(0), c, i * c.stride(0), transA, transB, (int) m, (int) n, (int) k, alpha, beta);
+                pa.position(a0 + i * a.stride(0));
+                pb.position(b0 + i * b.stride(0));
+                pc.position(c0 + i * c.stride(0));
+                blas(pa, pb, pc, a.stride(1), b.stride(1), c.stride(1), c.dataType(), transA, transB, (int) m, (int) n, (int) k,
+                        alpha, beta);
             }
             return c;
         }
@@ -176,22 +186,23 @@ public final class Gemm {
                 && x.size(r - 2) <= Integer.MAX_VALUE && cols <= Integer.MAX_VALUE && !x.isEmpty();
     }
 
-    /** One row-major {@code cblas_?gemm} on the matrices starting {@code *Off} elements into each array. */
-    private static void blas(INDArray a, long aOff, INDArray b, long bOff, INDArray c, long cOff, boolean transA, boolean transB,
-                             int m, int n, int k, double alpha, double beta) {
-        int r = c.rank();
-        int lda = (int) a.stride(r - 2);
-        int ldb = (int) b.stride(r - 2);
-        int ldc = (int) c.stride(r - 2);
+    /** One row-major {@code cblas_?gemm} on the matrices at the pointers' positions, with leading dimensions {@code ld*}. */
+    private static void blas(Pointer a, Pointer b, Pointer c, long lda, long ldb, long ldc, DataType dt, boolean transA,
+                             boolean transB, int m, int n, int k, double alpha, double beta) {
         int ta = transA ? TRANS : NO_TRANS;
         int tb = transB ? TRANS : NO_TRANS;
-        if (c.dataType() == DataType.FLOAT) {
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, floats(a, aOff), lda, floats(b, bOff), ldb,
-                    (float) beta, floats(c, cOff), ldc);
+        if (dt == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) a, (int) lda, (FloatPointer) b,
+                    (int) ldb, (float) beta, (FloatPointer) c, (int) ldc);
         } else {
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, doubles(a, aOff), lda, doubles(b, bOff), ldb,
-                    beta, doubles(c, cOff), ldc);
+            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) a, (int) lda, (DoublePointer) b,
+                    (int) ldb, beta, (DoublePointer) c, (int) ldc);
         }
+    }
+
+    /** A FloatPointer or DoublePointer at {@code x}'s first element. */
+    private static Pointer pointer(INDArray x) {
+        return x.dataType() == DataType.FLOAT ? floats(x, 0) : doubles(x, 0);
     }
 
     // data().pointer() is the start of the whole allocation; offset() counts elements from it (views included).
