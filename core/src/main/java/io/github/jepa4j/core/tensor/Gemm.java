@@ -22,8 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * straight to the OpenBLAS that nd4j-native itself runs on ({@code cblas_?gemm}, row-major): the
  * same kernels, without the op set-up of each ND4J call. That matters most for the batched
  * products of attention ({@link #bmm}): libnd4j's batched matmul does not call BLAS, and 256
- * products of [49, 32] x [32, 49] took 0.91 ms through it against 0.48 ms as a loop of
- * {@code cblas_sgemm} calls (one thread, the same machine and run). Otherwise (CUDA, other
+ * products of [49, 32] x [32, 49]^T took 0.71 ms through it against 0.44 ms as a loop of
+ * {@code cblas_sgemm} calls (JMH, {@code GemmBenchmark} in benchmarks/). Otherwise (CUDA, other
  * types, strided rows, or {@code -Djepa4j.blas=nd4j}) the products go through ND4J:
  * {@link Nd4j#gemm}, which insists on an f-order result, so a c-order {@code C[m,n]} is written as
  * its f-order transpose {@code C^T = op(B)^T op(A)^T} (the same memory), and libnd4j's matmul op
@@ -88,10 +88,10 @@ public final class Gemm {
 
     /**
      * {@code out += sum over rows of m} for a c-order {@code m [rows, cols]} and {@code out [cols]},
-     * as the product {@code ones[1, rows] * m}: one {@code cblas_?gemv} when direct (0.04-0.07 ms
-     * on [1600, 512], [3136, 128] and [7936, 64] float, 2-30x faster than the same sum as a
-     * one-row GEMM), otherwise a GEMM through ND4J (0.6 ms against 5.3 ms for ND4J's
-     * {@code m.sum(out, 0)} on [3136, 512]: the column reduction is the slow axis for ND4J).
+     * as the product {@code ones[1, rows] * m}: one {@code cblas_?gemv} when direct (0.10 ms on
+     * [3136, 512] float in JMH against 0.43 ms as a one-row GEMM through ND4J), otherwise that GEMM
+     * (itself faster than ND4J's {@code m.sum(out, 0)}, 0.6 ms against 5.3 ms in an earlier
+     * measurement: the column reduction is the slow axis for ND4J).
      */
     public static void addColumnSums(INDArray m, INDArray out) {
         if (m.rank() != 2 || out.length() != m.size(1)) {
