@@ -108,6 +108,7 @@ public final class Gemm {
             cache.put(dt, ones);
         }
         INDArray outRow = out.reshape('c', 1, m.size(1));
+        // m stands in for the ones vector, which is made here: contiguous and of m's type.
         if (rowsDirect(m, m, outRow) && rows <= Integer.MAX_VALUE && outRow.stride(1) == 1) {
             int lda = (int) m.stride(0);
             if (dt == DataType.FLOAT) {
