@@ -1,7 +1,6 @@
 package io.github.jepa4j.core.nn;
 
 import io.github.jepa4j.core.tensor.Gemm;
-import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,16 +65,7 @@ public final class Linear implements Layer {
         x2d = Layer.rows(x);
         long rows = x2d.size(0);
         INDArray y = scratch.get(OUT, x.dataType(), rows, out);
-        if (bias != null && Kernels.supports(y, bias.value())) {
-            // y = b (every row), then y += x W^T inside the GEMM: no separate pass over y.
-            Kernels.fillRows(bias.value(), y);
-            Gemm.mm(x2d, weight.value(), y, false, true, 1.0, 1.0);
-        } else {
-            Gemm.mm(x2d, weight.value(), y, false, true);
-            if (bias != null) {
-                y.addiRowVector(bias.value());
-            }
-        }
+        Gemm.affine(x2d, weight.value(), bias == null ? null : bias.value(), y);
         long[] outShape = inShape.clone();
         outShape[outShape.length - 1] = out;
         return y.reshape('c', outShape);

@@ -128,11 +128,7 @@ public final class MultiHeadSelfAttention implements Layer {
         // [B, N, 3D] seen as [B, N, 3, H, hd] -> [3, B, H, N, hd]: one strided copy for q, k and v.
         INDArray rows = qkv.forward(x);
         INDArray heads5 = scratch.get(QKV, dt, 3, b, heads, n, headDim);
-        if (Kernels.supports(rows, heads5)) {
-            Kernels.permuteHeads(rows, heads5, b, n, 3, heads, true);
-        } else {
-            heads5.assign(rows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4));
-        }
+        permuteHeads(rows, heads5, b, n, 3, true);
         INDArray heads4 = heads5.reshape('c', 3, bh, n, headDim);
         q = heads4.slice(0);
         k = heads4.slice(1);
@@ -154,12 +150,27 @@ public final class MultiHeadSelfAttention implements Layer {
         Gemm.bmm(probs, v, o, false, false, 1.0, 0.0);
         // [B, H, N, hd] -> [B, N, H, hd] = [B, N, D]: heads concatenated per token.
         INDArray cat = scratch.get(CAT, dt, b, n, dim);
-        if (Kernels.supports(o, cat)) {
-            Kernels.permuteHeads(o, cat, b, n, 1, heads, false);
-        } else {
-            cat.reshape('c', b, n, heads, headDim).assign(o.reshape('c', b, heads, n, headDim).permute(0, 2, 1, 3));
-        }
+        permuteHeads(o, cat, b, n, 1, false);
         return proj.forward(cat);
+    }
+
+    /**
+     * Token rows {@code [B, N, parts, H, hd]} into heads {@code [parts, B, H, N, hd]}
+     * ({@code toHeads}) or back: {@link Kernels#permuteHeads} where it applies, otherwise an
+     * assign through a permuted view.
+     */
+    private void permuteHeads(INDArray src, INDArray dst, long b, long n, int parts, boolean toHeads) {
+        if (Kernels.supports(src, dst)) {
+            Kernels.permuteHeads(src, dst, b, n, parts, heads, toHeads);
+            return;
+        }
+        INDArray tokens = (toHeads ? src : dst).reshape('c', b, n, parts, heads, headDim).permute(2, 0, 3, 1, 4);
+        INDArray byHead = (toHeads ? dst : src).reshape('c', parts, b, heads, n, headDim);
+        if (toHeads) {
+            byHead.assign(tokens);
+        } else {
+            tokens.assign(byHead);
+        }
     }
 
     /** In-place, numerically stable softmax over the last dim of a c-order [.., n, n] buffer. */
@@ -193,11 +204,7 @@ public final class MultiHeadSelfAttention implements Layer {
 
         INDArray dCat = proj.backward(gradOut);
         INDArray dO = scratch.get(O, dt, bh, n, headDim);
-        if (Kernels.supports(dCat, dO)) {
-            Kernels.permuteHeads(dCat, dO, b, n, 1, heads, true);
-        } else {
-            dO.reshape('c', b, heads, n, headDim).assign(dCat.reshape('c', b, n, heads, headDim).permute(0, 2, 1, 3));
-        }
+        permuteHeads(dCat, dO, b, n, 1, true);
 
         INDArray dHeads5 = scratch.get(DQKV, dt, 3, b, heads, n, headDim);
         INDArray dHeads4 = dHeads5.reshape('c', 3, bh, n, headDim);
@@ -228,11 +235,7 @@ public final class MultiHeadSelfAttention implements Layer {
 
         // [3, B, H, N, hd] -> [B, N, 3, H, hd] = [B, N, 3D], the layout of the qkv output.
         INDArray dRows = scratch.get(DROWS, dt, b, n, 3L * dim);
-        if (Kernels.supports(dHeads5, dRows)) {
-            Kernels.permuteHeads(dHeads5, dRows, b, n, 3, heads, false);
-        } else {
-            dRows.reshape('c', b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4).assign(dHeads5);
-        }
+        permuteHeads(dHeads5, dRows, b, n, 3, false);
         return qkv.backward(dRows);
     }
 }

@@ -1,7 +1,6 @@
 package io.github.jepa4j.core.nn;
 
 import io.github.jepa4j.core.tensor.Gemm;
-import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -163,13 +162,7 @@ public final class PatchEmbed implements Layer {
         swap(a, b, channels, n, (long) tubelet * patch * patch, c);
         cols = c.reshape('c', b * n, patchLength);
         INDArray y = scratch.get(OUT, dt, b * n, dim);
-        if (Kernels.supports(y, bias.value())) {
-            Kernels.fillRows(bias.value(), y); // the GEMM adds the product to the bias (see Linear)
-            Gemm.mm(cols, weightMatrix(weight.value()), y, false, true, 1.0, 1.0);
-        } else {
-            Gemm.mm(cols, weightMatrix(weight.value()), y, false, true);
-            y.addiRowVector(bias.value());
-        }
+        Gemm.affine(cols, weightMatrix(weight.value()), bias.value(), y);
         return y.reshape('c', b, n, dim);
     }
 

@@ -83,6 +83,24 @@ public final class Gemm {
         return mm(a, b, c, transA, transB, 1.0, 0.0);
     }
 
+    /**
+     * {@code y = x w^T + bias} (a fully connected layer; {@code bias} may be null) for 2-D
+     * {@code x [rows, in]}, {@code w [out, in]}, {@code y [rows, out]}. With the {@link Kernels}
+     * the bias is written into {@code y} first and the GEMM adds the product ({@code beta = 1}):
+     * no zeroing pass and no broadcast add over {@code y}.
+     */
+    public static INDArray affine(INDArray x, INDArray w, INDArray bias, INDArray y) {
+        if (bias != null && Kernels.supports(y, bias)) {
+            Kernels.fillRows(bias, y);
+            return mm(x, w, y, false, true, 1.0, 1.0);
+        }
+        mm(x, w, y, false, true);
+        if (bias != null) {
+            y.addiRowVector(bias);
+        }
+        return y;
+    }
+
     /** Per-thread ones vectors (one per data type) for column sums as GEMMs; grown on demand. */
     private static final ThreadLocal<Map<DataType, INDArray>> ONES = ThreadLocal.withInitial(() -> new EnumMap<>(DataType.class));
 

@@ -83,56 +83,57 @@ class GemmTest {
         }
     }
 
-    @Test
-    void mmMatchesALoopForEveryTransposeOnViewsDirectAndThroughNd4j() {
-        Random r = new Random(3);
-        long m = 13, n = 7, k = 9;
+    /** One case of the product tests: type, path (direct or ND4J), transposes, and the tolerance for the type. */
+    private interface Case {
+        void run(DataType dt, boolean direct, boolean ta, boolean tb, double tol);
+    }
+
+    /** Runs {@code c} for FLOAT and DOUBLE, direct and through ND4J, and every transpose combination. */
+    private static void forEveryCase(Case c) {
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            double tol = dt == DataType.FLOAT ? 1e-5 : 1e-12;
             for (boolean direct : new boolean[] {true, false}) {
                 Gemm.setDirect(direct);
                 for (int t = 0; t < 4; t++) {
-                    boolean ta = (t & 1) != 0;
-                    boolean tb = (t & 2) != 0;
-                    INDArray a = ta ? viewAt(dt, 5, r, k, m) : viewAt(dt, 5, r, m, k);
-                    INDArray b = tb ? viewAt(dt, 11, r, n, k) : viewAt(dt, 11, r, k, n);
-                    INDArray c = viewAt(dt, 3, r, m, n);
-                    double[][] c0 = read(c);
-                    double[][] want = reference(a, b, c0, ta, tb, 0.7, -1.3);
-                    Gemm.mm(a, b, c, ta, tb, 0.7, -1.3);
-                    assertClose(dt + (direct ? " direct" : " nd4j") + " ta=" + ta + " tb=" + tb, want, c, tol);
+                    c.run(dt, direct, (t & 1) != 0, (t & 2) != 0, dt == DataType.FLOAT ? 1e-5 : 1e-12);
                 }
             }
         }
     }
 
     @Test
+    void mmMatchesALoopForEveryTransposeOnViewsDirectAndThroughNd4j() {
+        Random r = new Random(3);
+        long m = 13, n = 7, k = 9;
+        forEveryCase((dt, direct, ta, tb, tol) -> {
+            INDArray a = ta ? viewAt(dt, 5, r, k, m) : viewAt(dt, 5, r, m, k);
+            INDArray b = tb ? viewAt(dt, 11, r, n, k) : viewAt(dt, 11, r, k, n);
+            INDArray c = viewAt(dt, 3, r, m, n);
+            double[][] c0 = read(c);
+            double[][] want = reference(a, b, c0, ta, tb, 0.7, -1.3);
+            Gemm.mm(a, b, c, ta, tb, 0.7, -1.3);
+            assertClose(dt + (direct ? " direct" : " nd4j") + " ta=" + ta + " tb=" + tb, want, c, tol);
+        });
+    }
+
+    @Test
     void bmmMatchesALoopPerBatchOnSlicesOfOneBuffer() {
         Random r = new Random(5);
         long batch = 6, m = 5, n = 4, k = 3;
-        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            double tol = dt == DataType.FLOAT ? 1e-5 : 1e-12;
-            for (boolean direct : new boolean[] {true, false}) {
-                Gemm.setDirect(direct);
-                for (int t = 0; t < 4; t++) {
-                    boolean ta = (t & 1) != 0;
-                    boolean tb = (t & 2) != 0;
-                    // Slices 1 and 2 of one [3, batch, r, c] buffer, as attention's q/k/v views.
-                    INDArray qkv = viewAt(dt, 2, r, 3, batch, Math.max(m, k), Math.max(k, Math.max(m, n)));
-                    INDArray a = viewAt(dt, 0, r, batch, ta ? k : m, ta ? m : k);
-                    INDArray b = viewAt(dt, 0, r, batch, tb ? n : k, tb ? k : n);
-                    INDArray a3 = qkv.slice(1).get(NDArrayIndex.all(), NDArrayIndex.interval(0, a.size(1)), NDArrayIndex.interval(0, a.size(2)));
-                    a3.assign(a);
-                    INDArray c = viewAt(dt, 9, r, batch, m, n);
-                    INDArray c0 = c.dup();
-                    Gemm.bmm(a3, b, c, ta, tb, 1.5, 0.5);
-                    for (int i = 0; i < batch; i++) {
-                        double[][] want = reference(a.slice(i), b.slice(i), read(c0.slice(i)), ta, tb, 1.5, 0.5);
-                        assertClose(dt + (direct ? " direct" : " nd4j") + " batch " + i + " ta=" + ta + " tb=" + tb, want, c.slice(i), tol);
-                    }
-                }
+        forEveryCase((dt, direct, ta, tb, tol) -> {
+            // Slices 1 and 2 of one [3, batch, r, c] buffer, as attention's q/k/v views.
+            INDArray qkv = viewAt(dt, 2, r, 3, batch, Math.max(m, k), Math.max(k, Math.max(m, n)));
+            INDArray a = viewAt(dt, 0, r, batch, ta ? k : m, ta ? m : k);
+            INDArray b = viewAt(dt, 0, r, batch, tb ? n : k, tb ? k : n);
+            INDArray a3 = qkv.slice(1).get(NDArrayIndex.all(), NDArrayIndex.interval(0, a.size(1)), NDArrayIndex.interval(0, a.size(2)));
+            a3.assign(a);
+            INDArray c = viewAt(dt, 9, r, batch, m, n);
+            INDArray c0 = c.dup();
+            Gemm.bmm(a3, b, c, ta, tb, 1.5, 0.5);
+            for (int i = 0; i < batch; i++) {
+                double[][] want = reference(a.slice(i), b.slice(i), read(c0.slice(i)), ta, tb, 1.5, 0.5);
+                assertClose(dt + (direct ? " direct" : " nd4j") + " batch " + i + " ta=" + ta + " tb=" + tb, want, c.slice(i), tol);
             }
-        }
+        });
     }
 
     @Test
