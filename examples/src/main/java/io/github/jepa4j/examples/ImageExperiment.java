@@ -72,11 +72,15 @@ public final class ImageExperiment {
 
     /**
      * I-JEPA multi-block masks; small grids keep at least 4 context tokens (the paper's 10 needs
-     * 14x14); {@code raggedContext} keeps each image's whole context.
+     * 14x14); {@code raggedContext} keeps each image's whole context; block counts and scales from
+     * the run's mask settings.
      */
     public static Masker masker(RunConfig c, VitConfig enc) {
         int tokens = enc.numTokens();
         return MultiBlockMaskCollator.builder(enc.gridH(), enc.gridW()).minKeep(tokens <= 64 ? 4 : 10)
+                .targets(c.maskTargets())
+                .targetScale(c.maskTargetScale().get(0), c.maskTargetScale().get(1))
+                .contextScale(c.maskContextScale().get(0), c.maskContextScale().get(1))
                 .raggedContext(c.raggedContext()).seed(c.seed() * 31 + 7).build();
     }
 

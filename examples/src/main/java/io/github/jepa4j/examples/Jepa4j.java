@@ -78,6 +78,11 @@ public final class Jepa4j implements Runnable {
                 + " back to the input size before masking (I-JEPA uses 0.3; default 0: none)") Double cropScale;
         @Option(names = "--ragged-context", description = "ijepa: every image keeps its whole context (padded, masked"
                 + " out of attention) instead of cutting all to the batch's shortest, as I-JEPA does") Boolean raggedContext;
+        @Option(names = "--mask-targets", description = "ijepa: target blocks per image (default 4, as I-JEPA)") Integer maskTargets;
+        @Option(names = "--mask-target-scale", split = ",", paramLabel = "MIN,MAX", description = "ijepa: area of each"
+                + " target block as a fraction of the patch grid (default 0.15,0.2, as I-JEPA)") java.util.List<Double> maskTargetScale;
+        @Option(names = "--mask-context-scale", split = ",", paramLabel = "MIN,MAX", description = "ijepa: area of the"
+                + " context block before the targets are cut out (default 0.85,1, as I-JEPA)") java.util.List<Double> maskContextScale;
         @Option(names = "--future-mask", description = "video: add a mask generator that hides the last FRACTION of each"
                 + " clip's time steps (predict the future; default 0: V-JEPA's two generators only)", paramLabel = "FRACTION")
         Double futureMask;
@@ -134,6 +139,9 @@ public final class Jepa4j implements Runnable {
             put(o, "futureMask", futureMask);
             put(o, "cropScale", cropScale);
             put(o, "raggedContext", raggedContext);
+            put(o, "maskTargets", maskTargets);
+            put(o, "maskTargetScale", maskTargetScale);
+            put(o, "maskContextScale", maskContextScale);
             put(o, "probeEncoder", probeEncoder);
             put(o, "evalEpochs", evalEpochs);
             return o;

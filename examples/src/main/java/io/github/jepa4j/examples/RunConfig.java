@@ -82,7 +82,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                         int evalTrain, int evalTest, String modality, int frames, int stride, int tubelet,
                         int clipSize, int videos, int videoFrames, int cacheMb, String onBadInput, double emaStart,
                         String probeEncoder, List<Integer> evalEpochs, double futureMask,
-                        double cropScale, String antiCollapseOn, boolean raggedContext) {
+                        double cropScale, String antiCollapseOn, boolean raggedContext, int maskTargets,
+                        List<Double> maskTargetScale, List<Double> maskContextScale) {
     /** {@code ijepa}: masked prediction; the others: joint-embedding on two augmented views with that objective. */
     public static final List<String> METHODS = List.of("ijepa", "vicreg", "sigreg", "barlow", "ema");
     /** Methods of video runs: {@code vjepa}, masked prediction on clips. */
@@ -97,6 +98,10 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     static final List<String> TWO_BRANCH_ANTI_COLLAPSE = List.of("barlow", "ema");
     /** What a single-branch anti-collapse term sees. */
     public static final List<String> ANTI_COLLAPSE_ON = List.of("pooled", "tokens");
+    /** I-JEPA's multi-block mask defaults: 4 target blocks of 0.15-0.2 of the grid, a context block of 0.85-1. */
+    static final int MASK_TARGETS = 4;
+    static final List<Double> MASK_TARGET_SCALE = List.of(0.15, 0.2);
+    static final List<Double> MASK_CONTEXT_SCALE = List.of(0.85, 1.0);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -173,9 +178,27 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
             throw new IllegalArgumentException("ragged contexts do not support an anti-collapse term on the context ("
                     + antiCollapse + "): padding would count as context; use --anti-collapse none");
         }
+        maskTargets = maskTargets == 0 ? MASK_TARGETS : maskTargets; // 0: absent in files written before the setting
+        if (maskTargets < 1) {
+            throw new IllegalArgumentException("mask target blocks must be >= 1, got " + maskTargets);
+        }
+        maskTargetScale = scaleRange("mask target scale", maskTargetScale, MASK_TARGET_SCALE);
+        maskContextScale = scaleRange("mask context scale", maskContextScale, MASK_CONTEXT_SCALE);
         if (modality.equals("video") && frames % tubelet != 0) {
             throw new IllegalArgumentException("tubelet " + tubelet + " does not divide the " + frames + " frames of a clip");
         }
+    }
+
+    /** A {@code [min, max]} area fraction with {@code 0 < min <= max <= 1}; null (absent): {@code dflt}. */
+    private static List<Double> scaleRange(String what, List<Double> range, List<Double> dflt) {
+        if (range == null) {
+            return dflt;
+        }
+        if (range.size() != 2 || range.get(0) == null || range.get(1) == null
+                || !(range.get(0) > 0 && range.get(0) <= range.get(1) && range.get(1) <= 1)) {
+            throw new IllegalArgumentException(what + " must be MIN,MAX with 0 < MIN <= MAX <= 1, got " + range);
+        }
+        return List.copyOf(range);
     }
 
     @JsonIgnore
@@ -187,7 +210,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig defaults() {
         return new RunConfig("ijepa", "none", 1.0, "shapes", null, 12800, "ref", 0, 64, 2,
                 1, 0, 64, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 4000, 2000,
-                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false);
+                "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false,
+                MASK_TARGETS, MASK_TARGET_SCALE, MASK_CONTEXT_SCALE);
     }
 
     /**
@@ -215,7 +239,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
     public static RunConfig videoDefaults() {
         return new RunConfig("vjepa", "vicreg", 1.0, VideoExperiment.BUILT_IN, null, 12800, "ref", 0, 64, 2,
                 30, 0, 16, 1e-3, 0.1, 0, 2, "runs/latest", 10, 100, 50, 2048, 512,
-                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "tokens", false);
+                "video", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "tokens", false,
+                MASK_TARGETS, MASK_TARGET_SCALE, MASK_CONTEXT_SCALE);
     }
 
     /** The defaults of {@code modality} ({@code image} or {@code video}). */
@@ -275,7 +300,8 @@ public record RunConfig(String method, String antiCollapse, double antiCollapseW
                      int evalTrain, int evalTest) {
         this(method, antiCollapse, antiCollapseWeight, data, dataDir, trainSize, model, patch, predictorDim, predictorDepth,
                 epochs, maxSteps, batch, lr, warmupFraction, seed, workers, out, logEvery, checkpointEvery, monitorEvery,
-                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false);
+                evalTrain, evalTest, "image", 8, 1, 2, 32, 256, 64, 256, "skip", 0.998, "target", List.of(), 0, 0, "pooled", false,
+                MASK_TARGETS, MASK_TARGET_SCALE, MASK_CONTEXT_SCALE);
     }
 
     /**

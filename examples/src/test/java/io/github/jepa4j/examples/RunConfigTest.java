@@ -60,4 +60,36 @@ class RunConfigTest {
                 () -> RunConfig.defaults().with(Map.of("raggedContext", true, "method", "vicreg")));
         assertTrue(method.getMessage().contains("ijepa"), method.getMessage());
     }
+
+    @Test
+    void maskSettingsDefaultToIJepasAndReachTheMasker() throws Exception {
+        RunConfig d = RunConfig.defaults();
+        assertEquals(4, d.maskTargets());
+        assertEquals(List.of(0.15, 0.2), d.maskTargetScale());
+        assertEquals(List.of(0.85, 1.0), d.maskContextScale());
+        // A config saved before the settings existed keeps I-JEPA's masks.
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RunConfig.JSON.valueToTree(d);
+        tree.remove(List.of("maskTargets", "maskTargetScale", "maskContextScale"));
+        RunConfig old = RunConfig.JSON.treeToValue(tree, RunConfig.class);
+        assertEquals(d, old);
+
+        var enc = io.github.jepa4j.core.model.VitConfig.preset("ref", 1, 28, 28); // 7x7 grid
+        RunConfig c = d.with(Map.of("maskTargets", 2, "maskTargetScale", List.of(0.4, 0.4),
+                "maskContextScale", List.of(1.0, 1.0)));
+        var masker = (io.github.jepa4j.image.mask.MultiBlockMaskCollator) ImageExperiment.masker(c, enc);
+        var set = masker.sample(16);
+        assertEquals(2, set.numTargetBlocks());
+        // 0.4 of 49 cells: blocks of about 20 tokens, where the defaults give at most 10.
+        assertTrue(set.targetBlockSize(0) >= 16, "target block of " + set.targetBlockSize(0));
+        var dflt = ((io.github.jepa4j.image.mask.MultiBlockMaskCollator) ImageExperiment.masker(d, enc)).sample(16);
+        assertEquals(4, dflt.numTargetBlocks());
+        assertTrue(dflt.targetBlockSize(0) <= 10, "default target block of " + dflt.targetBlockSize(0));
+
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("maskTargets", -1),
+                Map.of("maskTargetScale", List.of(0.3, 0.2)), Map.of("maskContextScale", List.of(0.5)),
+                Map.of("maskContextScale", List.of(0.5, 1.5)))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.with(bad));
+            assertTrue(e.getMessage().contains("mask"), e.getMessage());
+        }
+    }
 }

@@ -62,7 +62,7 @@ public final class QualityTarget {
      * same initial weights at any batch size; checked with the summary's {@code param_checksum}).
      */
     static final Set<String> TRAINING_ONLY = Set.of("epochs", "maxSteps", "batch", "lr", "warmupFraction", "emaStart",
-            "cropScale", "raggedContext", "antiCollapseWeight");
+            "cropScale", "raggedContext", "antiCollapseWeight", "maskTargets", "maskTargetScale", "maskContextScale");
     /** The key under which {@code pixels.json} records the settings it was computed with. */
     static final String PIXEL_SETTINGS = "settings";
     /** The settings the raw-pixel baseline depends on. */
