@@ -237,14 +237,27 @@ public final class SpeedTable {
     private static final String[] PHASE_CSV = {"data_ms", "target_fwd_ms", "ctx_fwd_pred_ms", "backward_ms", "optimiser_ms", "ema_ms",
         "other_ms"};
 
+    /** How the step uses a second core: which of its two overlaps are on. */
+    static String concurrency() {
+        boolean target = io.github.jepa4j.core.task.MaskedJepaTask.concurrentTargetDefault();
+        boolean grads = io.github.jepa4j.core.nn.WeightGradients.enabled();
+        if (!target && !grads) {
+            return "sequential step";
+        }
+        return "concurrent step (" + (target ? "target forward beside context forward" : "")
+                + (target && grads ? ", " : "") + (grads ? "weight gradients beside input gradients" : "")
+                + (Gemm.direct() ? ", one BLAS thread per call" : "") + ")";
+    }
+
     /** The Markdown table with a header naming backend, device, cores and settings. */
     public static String markdown(List<SpeedRow> rows, Options o) {
         StringBuilder s = new StringBuilder();
         s.append("# jepa4j training-step speed\n\n");
         s.append(String.format(Locale.ROOT, "Backend %s; device %s; %d cores visible to the JVM; OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; %s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
                 Machine.backend(), Machine.device(), Runtime.getRuntime().availableProcessors(), env("OMP_NUM_THREADS"),
                 env("OMP_WAIT_POLICY"), env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
+                concurrency(),
                 LocalDate.now(), o.steps(), o.warmup()));
         s.append("| preset | model | batch | ms/step | p10–p90 ms |");
         for (String h : PHASE_HEADERS) {
@@ -268,8 +281,10 @@ public final class SpeedTable {
                 + " synthetic pixels, no decoding); target fwd = EMA encoder on all tokens + target LayerNorm + gather;"
                 + " ctx fwd + pred = context encoder on the kept tokens, predictor and loss; backward = predictor and context"
                 + " encoder; optimiser = AdamW; EMA = target update; other = zeroing gradients, gradient norm, workspace."
+                + " In a concurrent step the target forward runs on a second thread during ctx fwd + pred, so target fwd is"
+                + " only the wait for it afterwards, and backward includes the wait for the last weight gradients."
                 + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
-                + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output, measured just before the row. Video rows alternate V-JEPA's short- and"
+                + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores), measured just before the row. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
         if (o.note() != null && !o.note().isBlank()) {
             s.append('\n').append(o.note().trim()).append('\n');

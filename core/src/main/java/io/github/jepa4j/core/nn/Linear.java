@@ -80,10 +80,14 @@ public final class Linear implements Layer {
         if (g.size(0) != x2d.size(0) || g.size(1) != out) {
             throw new IllegalArgumentException("Linear gradient must be [" + x2d.size(0) + ", " + out + "], got " + Arrays.toString(gradOut.shape()));
         }
-        Gemm.mm(g, x2d, weight.grad(), true, false, 1.0, 1.0);
-        if (bias != null) {
-            Gemm.addColumnSums(g, bias.grad());
-        }
+        // dW and the bias sums are not needed until the update: deferred inside a WeightGradients scope.
+        INDArray x = x2d;
+        WeightGradients.run(() -> {
+            Gemm.mm(g, x, weight.grad(), true, false, 1.0, 1.0);
+            if (bias != null) {
+                Gemm.addColumnSums(g, bias.grad());
+            }
+        });
         INDArray dx = scratch.get(GRAD_IN, g.dataType(), g.size(0), in);
         Gemm.mm(g, weight.value(), dx, false, false);
         return dx.reshape('c', inShape);

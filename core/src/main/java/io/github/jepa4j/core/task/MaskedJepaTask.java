@@ -6,8 +6,10 @@ import io.github.jepa4j.core.model.Predictor;
 import io.github.jepa4j.core.model.VisionTransformer;
 import io.github.jepa4j.core.nn.ParamStore;
 import io.github.jepa4j.core.nn.TokenOps;
+import io.github.jepa4j.core.nn.WeightGradients;
 import io.github.jepa4j.core.optim.Ema;
 import io.github.jepa4j.core.schedule.MomentumSchedules;
+import io.github.jepa4j.core.tensor.BlasThreads;
 import io.github.jepa4j.core.tensor.Scratch;
 import io.github.jepa4j.core.train.PhaseTimes;
 import io.github.jepa4j.core.train.StepContext;
@@ -52,6 +54,16 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final Scratch scratch = new Scratch(7);
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
+    private volatile INDArray lastTarget;
+    private static final boolean CONCURRENT_TARGET_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
+    private boolean concurrentTarget = CONCURRENT_TARGET_DEFAULT;
+    /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
+    private static final java.util.concurrent.ExecutorService TARGET_THREAD =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jepa4j-target-forward");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * An anti-collapse module with its loss weight. With {@code withTarget}, the module compares
@@ -149,6 +161,14 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
     @Override
     public StepOutput forwardBackward(MaskedBatch batch, StepContext ctx) {
+        // Two streams of GEMMs run at once below (target beside context forward, weight beside input
+        // gradients): each call on one thread measured faster than each splitting itself.
+        try (BlasThreads oneEach = BlasThreads.single(concurrentTarget || WeightGradients.enabled())) {
+            return step(batch, ctx);
+        }
+    }
+
+    private StepOutput step(MaskedBatch batch, StepContext ctx) {
         INDArray x = batch.inputs();
         requireFinite(x, ctx.step());
         if (batch.contextLengths() != null && !antiCollapse.isEmpty()) {
@@ -163,20 +183,27 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         DataType dt = trainable.dtype();
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
-        INDArray ht = target.forward(x);
-        INDArray h = targetNorm.apply(ht);
-        // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
-        INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
-        TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
-        INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
-        targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
-        times.lap(PhaseTimes.Phase.TARGET_FORWARD);
+        //    It depends only on the inputs, so with concurrentTarget it runs on its own thread during steps 2-3.
+        java.util.concurrent.Future<INDArray> targetJob = null;
+        INDArray targets = null;
+        if (concurrentTarget) {
+            targetJob = TARGET_THREAD.submit(() -> targetFeatures(x, blocks, b, m, kt, d, dt));
+        } else {
+            targets = targetFeatures(x, blocks, b, m, kt, d, dt);
+            times.lap(PhaseTimes.Phase.TARGET_FORWARD);
+        }
         // 2. Context encoder on the visible tokens only (ragged contexts: padding masked out of attention).
         int[] lengths = batch.contextLengths();
         INDArray z = encoder.forward(x, batch.contextIdx(), lengths);
         lastContext = z;
         // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
         INDArray pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
+        if (targetJob != null) {
+            times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
+            targets = join(targetJob);
+            times.lap(PhaseTimes.Phase.TARGET_FORWARD);
+        }
+        INDArray ht = lastTarget;
         // 4. Loss: prediction loss + weighted anti-collapse terms.
         INDArray gradPred = scratch.get(GRAD_PRED, dt, pred.shape());
         double predLoss = loss.compute(pred, targets, gradPred, 1.0);
@@ -185,12 +212,42 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         double total = predLoss;
         times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
         // 5. Backward: predictor, then the anti-collapse gradient on the pooled context, then the encoder.
-        INDArray gz = predictor.backward(gradPred);
-        if (!antiCollapse.isEmpty()) {
-            total += applyAntiCollapse(z, ht, gz, ctx, terms);
+        //    Weight gradients run on a second thread while the input gradients go down the layers.
+        try (WeightGradients deferred = WeightGradients.defer()) {
+            INDArray gz = predictor.backward(gradPred);
+            if (!antiCollapse.isEmpty()) {
+                total += applyAntiCollapse(z, ht, gz, ctx, terms);
+            }
+            encoder.backward(gz);
         }
-        encoder.backward(gz);
         return new StepOutput(total, terms);
+    }
+
+    /** Step 1: the EMA target's layer-normed features at the target blocks, block-major {@code [M*B, Kt, D]}. */
+    private INDArray targetFeatures(INDArray x, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
+        INDArray ht = target.forward(x);
+        lastTarget = ht;
+        INDArray h = targetNorm.apply(ht);
+        // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
+        INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
+        TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
+        INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
+        targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
+        return targets;
+    }
+
+    private static INDArray join(java.util.concurrent.Future<INDArray> job) {
+        try {
+            return job.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the target forward", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("target forward failed", e.getCause());
+        }
     }
 
     private double applyAntiCollapse(INDArray z, INDArray targetTokens, INDArray gz, StepContext ctx, Map<String, Double> terms) {
@@ -247,6 +304,21 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         for (Weighted w : antiCollapse) {
             w.module().afterUpdate(trainable, ctx);
         }
+    }
+
+    /**
+     * Whether step 1 (the target forward) runs on its own thread while steps 2-3 run on the
+     * caller's (default true; {@code -Djepa4j.concurrentTarget=false} changes the default). The
+     * results are bit-identical either way: the two branches share no buffers.
+     */
+    public MaskedJepaTask concurrentTarget(boolean on) {
+        this.concurrentTarget = on;
+        return this;
+    }
+
+    /** Whether new tasks run the target forward on its own thread ({@code -Djepa4j.concurrentTarget}, default true). */
+    public static boolean concurrentTargetDefault() {
+        return CONCURRENT_TARGET_DEFAULT;
     }
 
     /** The target momentum at this step, from the configured schedule over the whole run. */

@@ -1,0 +1,96 @@
+package io.github.jepa4j.core.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jepa4j.core.model.PredictorConfig;
+import io.github.jepa4j.core.model.VitConfig;
+import io.github.jepa4j.core.nn.WeightGradients;
+import io.github.jepa4j.core.tensor.BlasThreads;
+import io.github.jepa4j.core.train.StepContext;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The step's concurrency (target forward beside the context forward, weight gradients on a
+ * second thread) changes nothing: loss and every gradient are bit-identical to the sequential
+ * step with the same one-thread BLAS calls, in float32 through the direct-BLAS path, over several
+ * batches of different masks.
+ */
+class ConcurrentStepTest {
+    /** 16x16 images, patch 4: 16 tokens of width 32, two blocks, batch 8: GEMMs of a few hundred rows. */
+    static final VitConfig ENC = new VitConfig(1, 16, 16, 1, 4, 1, 32, 2, 2, 64, 1e-6);
+
+    @AfterEach
+    void restore() {
+        WeightGradients.setEnabled(true);
+    }
+
+    static MaskedJepaTask task(boolean concurrent) {
+        MaskedJepaTask t = new MaskedJepaTask(MaskedJepaConfig.ijepa(ENC, PredictorConfig.forEncoder(ENC, 16, 2, 2)),
+                DataType.FLOAT, 3, List.of()).concurrentTarget(concurrent);
+        // A target that differs from the encoder, as after some EMA steps.
+        Nd4j.getRandom().setSeed(11);
+        t.targetStore().params().addi(Nd4j.randn(DataType.FLOAT, t.targetStore().size()).muli(0.05));
+        return t;
+    }
+
+    static MaskedBatch batch(int seed) {
+        java.util.Random r = new java.util.Random(seed);
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 1, 16, 16);
+        int[][] context = new int[8][6];
+        int[][][] targets = new int[2][8][3];
+        for (int b = 0; b < 8; b++) {
+            List<Integer> perm = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, 16).boxed().toList());
+            java.util.Collections.shuffle(perm, r);
+            for (int j = 0; j < 6; j++) {
+                context[b][j] = perm.get(j);
+            }
+            for (int m = 0; m < 2; m++) {
+                for (int j = 0; j < 3; j++) {
+                    targets[m][b][j] = perm.get(6 + 3 * m + j);
+                }
+            }
+        }
+        return new MaskedBatch(x, context, targets, null);
+    }
+
+    static float[] lossAndGrads(MaskedJepaTask t, MaskedBatch batch) {
+        t.trainable().zeroGrads();
+        double loss = t.forwardBackward(batch, new StepContext(0, 10, 10, 0)).loss();
+        float[] g = t.trainable().grads().toFloatVector();
+        float[] out = new float[g.length + 1];
+        out[0] = (float) loss;
+        System.arraycopy(g, 0, out, 1, g.length);
+        return out;
+    }
+
+    @Test
+    void concurrentStepIsBitIdenticalToSequential() {
+        MaskedJepaTask seq = task(false);
+        MaskedJepaTask con = task(true);
+        for (int i = 0; i < 3; i++) {
+            MaskedBatch b = batch(100 + i);
+            WeightGradients.setEnabled(false);
+            float[] expected;
+            // The concurrent step runs every BLAS call on one thread; OpenBLAS picks other kernels for
+            // two, so the sequential reference does the same to isolate the concurrency.
+            try (BlasThreads one = BlasThreads.single(true)) {
+                expected = lossAndGrads(seq, b);
+            }
+            WeightGradients.setEnabled(true);
+            float[] actual = lossAndGrads(con, b);
+            assertTrue(expected[0] > 0 && Float.isFinite(expected[0]), "loss " + expected[0]);
+            long nonZero = java.util.stream.IntStream.range(1, expected.length).filter(j -> expected[j] != 0).count();
+            assertTrue(nonZero > expected.length / 2, "most gradients non-zero: " + nonZero + " of " + (expected.length - 1));
+            assertArrayEquals(expected, actual, "batch " + i + ": loss and gradients must be bit-identical");
+        }
+        assertEquals(seq.trainable().size(), con.trainable().size());
+    }
+}
