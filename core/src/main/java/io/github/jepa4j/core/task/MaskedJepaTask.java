@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -58,8 +62,8 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private static final boolean CONCURRENT_TARGET_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
     private boolean concurrentTarget = CONCURRENT_TARGET_DEFAULT;
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
-    private static final java.util.concurrent.ExecutorService TARGET_THREAD =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private static final ExecutorService TARGET_THREAD =
+            Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "jepa4j-target-forward");
                 t.setDaemon(true);
                 return t;
@@ -184,7 +188,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
         //    It depends only on the inputs, so with concurrentTarget it runs on its own thread during steps 2-3.
-        java.util.concurrent.Future<INDArray> targetJob = null;
+        Future<INDArray> targetJob = null;
         INDArray targets = null;
         if (concurrentTarget) {
             targetJob = TARGET_THREAD.submit(() -> targetFeatures(x, blocks, b, m, kt, d, dt));
@@ -194,10 +198,19 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         }
         // 2. Context encoder on the visible tokens only (ragged contexts: padding masked out of attention).
         int[] lengths = batch.contextLengths();
-        INDArray z = encoder.forward(x, batch.contextIdx(), lengths);
-        lastContext = z;
-        // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
-        INDArray pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
+        INDArray z;
+        INDArray pred;
+        try {
+            z = encoder.forward(x, batch.contextIdx(), lengths);
+            lastContext = z;
+            // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
+            pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
+        } catch (RuntimeException e) {
+            if (targetJob != null) {
+                quietly(targetJob); // never leave the target writing into buffers after this step ended
+            }
+            throw e;
+        }
         if (targetJob != null) {
             times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
             targets = join(targetJob);
@@ -236,13 +249,23 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return targets;
     }
 
-    private static INDArray join(java.util.concurrent.Future<INDArray> job) {
+    private static void quietly(Future<INDArray> job) {
+        try {
+            job.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // the caller is already failing with the context branch's error
+        }
+    }
+
+    private static INDArray join(Future<INDArray> job) {
         try {
             return job.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the target forward", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
@@ -309,7 +332,8 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     /**
      * Whether step 1 (the target forward) runs on its own thread while steps 2-3 run on the
      * caller's (default true; {@code -Djepa4j.concurrentTarget=false} changes the default). The
-     * results are bit-identical either way: the two branches share no buffers.
+     * two branches share no buffers: with the same BLAS threads the results are bit-identical
+     * either way (the concurrent step runs every BLAS call on one thread, see {@link BlasThreads}).
      */
     public MaskedJepaTask concurrentTarget(boolean on) {
         this.concurrentTarget = on;

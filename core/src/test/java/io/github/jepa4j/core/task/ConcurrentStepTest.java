@@ -93,4 +93,18 @@ class ConcurrentStepTest {
         }
         assertEquals(seq.trainable().size(), con.trainable().size());
     }
+
+    @Test
+    void aFailingContextBranchLeavesTheTaskUsable() {
+        MaskedJepaTask t = task(true);
+        MaskedJepaTask fresh = task(true);
+        MaskedBatch good = batch(7);
+        int[][] badContext = good.contextIdx().clone();
+        badContext[3] = badContext[3].clone();
+        badContext[3][2] = 99; // the grid has 16 tokens: the context branch fails, the target branch does not
+        MaskedBatch bad = new MaskedBatch(good.inputs(), badContext, good.targetBlocks(), null);
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> lossAndGrads(t, bad));
+        assertTrue(e.getMessage().contains("99"), e.getMessage());
+        assertArrayEquals(lossAndGrads(fresh, good), lossAndGrads(t, good), "the next step is unaffected");
+    }
 }
