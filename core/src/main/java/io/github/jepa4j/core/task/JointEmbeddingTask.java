@@ -2,10 +2,8 @@ package io.github.jepa4j.core.task;
 
 import io.github.jepa4j.core.model.VisionTransformer;
 import io.github.jepa4j.core.nn.ParamStore;
-import io.github.jepa4j.core.nn.WeightGradients;
 import io.github.jepa4j.core.optim.Ema;
 import io.github.jepa4j.core.schedule.MomentumSchedules;
-import io.github.jepa4j.core.tensor.BlasThreads;
 import io.github.jepa4j.core.tensor.Scratch;
 import io.github.jepa4j.core.train.StepContext;
 import io.github.jepa4j.core.train.StepOutput;
@@ -112,14 +110,6 @@ public final class JointEmbeddingTask implements Task<TwoViewBatch> {
         }
         // 2. Student embeddings: mean-pooled final tokens of both views.
         INDArray tokens = encoder.forward(x);
-        // 3-4 run with weight gradients on a second thread and one-thread BLAS calls (see MaskedJepaTask).
-        try (BlasThreads oneEach = BlasThreads.single(WeightGradients.enabled());
-             WeightGradients deferred = WeightGradients.defer()) {
-            return lossAndBackward(b, d, dt, other, tokens, ctx);
-        }
-    }
-
-    private StepOutput lossAndBackward(long b, int d, DataType dt, INDArray other, INDArray tokens, StepContext ctx) {
         long n = tokens.size(1);
         INDArray pooled = scratch.get(POOLED, dt, 2 * b, d);
         tokens.mean(pooled, 1);
