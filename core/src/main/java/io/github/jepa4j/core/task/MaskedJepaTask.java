@@ -10,6 +10,7 @@ import io.github.jepa4j.core.nn.WeightGradients;
 import io.github.jepa4j.core.optim.Ema;
 import io.github.jepa4j.core.schedule.MomentumSchedules;
 import io.github.jepa4j.core.tensor.BlasThreads;
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.tensor.Scratch;
 import io.github.jepa4j.core.train.PhaseTimes;
 import io.github.jepa4j.core.train.StepContext;
@@ -61,6 +62,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private volatile INDArray lastTarget;
     private static final boolean CONCURRENT_TARGET_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
     private boolean concurrentTarget = CONCURRENT_TARGET_DEFAULT;
+    private static final boolean INLINE_KERNELS = !"false".equalsIgnoreCase(System.getProperty("jepa4j.inlineKernels"));
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
     private static final ExecutorService TARGET_THREAD =
             Executors.newSingleThreadExecutor(r -> {
@@ -191,6 +193,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         Future<INDArray> targetJob = null;
         INDArray targets = null;
         if (concurrentTarget) {
+            Kernels.setInline(INLINE_KERNELS);
             targetJob = TARGET_THREAD.submit(() -> targetFeatures(x, blocks, b, m, kt, d, dt));
         } else {
             targets = targetFeatures(x, blocks, b, m, kt, d, dt);
@@ -208,12 +211,17 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         } catch (RuntimeException e) {
             if (targetJob != null) {
                 quietly(targetJob); // never leave the target writing into buffers after this step ended
+                Kernels.setInline(false);
             }
             throw e;
         }
         if (targetJob != null) {
             times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
-            targets = join(targetJob);
+            try {
+                targets = join(targetJob);
+            } finally {
+                Kernels.setInline(false);
+            }
             times.lap(PhaseTimes.Phase.TARGET_FORWARD);
         }
         INDArray ht = lastTarget;

@@ -49,6 +49,7 @@ public final class Kernels {
             Integer.getInteger("jepa4j.kernels.threads", Runtime.getRuntime().availableProcessors()));
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1) : null;
     private static final boolean HOST = detectHost();
+    private static volatile boolean inline = false;
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("jepa4j.kernels"));
 
     private static final int TILES = 6;
@@ -213,10 +214,25 @@ public final class Kernels {
         return Math.min(THREADS, n / grain);
     }
 
+    /**
+     * Whether kernels run their pieces one after another on the calling thread instead of on the
+     * pool: for stretches where the caller already keeps both cores busy with two threads. The
+     * pieces are the same either way, so are the results.
+     */
+    public static void setInline(boolean on) {
+        inline = on;
+    }
+
     /** Runs {@code body} over [0, n) in {@code chunks} contiguous pieces; piece 0 on this thread. */
     private static void parallel(int n, int chunks, Range body) {
         if (chunks <= 1) {
             body.run(0, n, 0);
+            return;
+        }
+        if (inline) {
+            for (int c = 0; c < chunks; c++) {
+                body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks), c);
+            }
             return;
         }
         ForkJoinTask<?>[] rest = new ForkJoinTask<?>[chunks - 1];

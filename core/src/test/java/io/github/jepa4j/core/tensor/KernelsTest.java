@@ -261,4 +261,38 @@ class KernelsTest {
                 () -> Kernels.fillRows(Nd4j.zeros(DataType.FLOAT, 5), Nd4j.zeros(DataType.FLOAT, 3, 4)));
         assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("5"), e.getMessage());
     }
+
+    @Test
+    void inlinePiecesGiveTheSameBitsAsThePool() {
+        // [2048, 64]: 131,072 elements, above the size at which kernels split work across threads.
+        Nd4j.getRandom().setSeed(21);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2048, 64);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 2048, 64);
+        INDArray gamma = Nd4j.rand(DataType.FLOAT, 64).addi(0.5);
+        INDArray beta = Nd4j.randn(DataType.FLOAT, 64);
+        float[][] runs = new float[2][];
+        for (int r = 0; r < 2; r++) {
+            Kernels.setInline(r == 1);
+            try {
+                INDArray y = Nd4j.create(DataType.FLOAT, 2048, 64);
+                INDArray mean = Nd4j.create(DataType.FLOAT, 2048);
+                INDArray rstd = Nd4j.create(DataType.FLOAT, 2048);
+                Kernels.layerNormForward(x, gamma, beta, 1e-6, y, mean, rstd);
+                INDArray dx = Nd4j.create(DataType.FLOAT, 2048, 64);
+                INDArray dgamma = Nd4j.create(DataType.FLOAT, 64);
+                INDArray dbeta = Nd4j.create(DataType.FLOAT, 64);
+                Kernels.layerNormBackward(x, mean, rstd, gamma, g, dx, dgamma, dbeta);
+                INDArray act = Nd4j.create(DataType.FLOAT, 2048, 64);
+                Kernels.geluForward(x, act);
+                INDArray p = Nd4j.create(DataType.FLOAT, 2048, 64);
+                Kernels.softmaxRows(x, p);
+                runs[r] = Nd4j.concat(0, y.reshape(-1), dx.reshape(-1), dgamma, dbeta, act.reshape(-1), p.reshape(-1))
+                        .toFloatVector();
+            } finally {
+                Kernels.setInline(false);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(runs[0], runs[1]);
+        assertTrue(runs[0][0] != 0 && Float.isFinite(runs[0][0]));
+    }
 }
