@@ -17,11 +17,13 @@ import java.util.concurrent.Future;
  *
  * <p>Results are bit-identical to the inline computation: the same products in the same order
  * (one background thread runs them first in, first out), each reading inputs that no later step
- * of the backward pass overwrites. Outside a scope, or with {@code -Djepa4j.deferWeightGrads=false},
- * {@link #run} computes inline.
+ * of the backward pass overwrites. Outside a scope, with {@code -Djepa4j.deferWeightGrads=false},
+ * or on a GPU backend (by default), {@link #run} computes inline.
  */
 public final class WeightGradients implements AutoCloseable {
-    private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("jepa4j.deferWeightGrads"));
+    // CPU backend only by default: GPU kernels are asynchronous already, and untested from two threads.
+    private static volatile boolean enabled = io.github.jepa4j.core.tensor.Kernels.hostBackend()
+            && !"false".equalsIgnoreCase(System.getProperty("jepa4j.deferWeightGrads"));
     private static final ThreadLocal<WeightGradients> CURRENT = new ThreadLocal<>();
     private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "jepa4j-weight-gradients");

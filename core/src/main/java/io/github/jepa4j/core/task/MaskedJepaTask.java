@@ -60,7 +60,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
     private volatile INDArray lastTarget;
-    private static final boolean CONCURRENT_TARGET_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
+    /** On by default on the CPU backend only: GPU kernels are asynchronous already, and untested from two threads. */
+    private static final boolean CONCURRENT_TARGET_DEFAULT = Kernels.hostBackend()
+            && !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
     private boolean concurrentTarget = CONCURRENT_TARGET_DEFAULT;
     private static final boolean INLINE_KERNELS = !"false".equalsIgnoreCase(System.getProperty("jepa4j.inlineKernels"));
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
@@ -339,7 +341,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
     /**
      * Whether step 1 (the target forward) runs on its own thread while steps 2-3 run on the
-     * caller's (default true; {@code -Djepa4j.concurrentTarget=false} changes the default). The
+     * caller's (default: true on the CPU backend; {@code -Djepa4j.concurrentTarget=false} changes it). The
      * two branches share no buffers: with the same BLAS threads the results are bit-identical
      * either way (the concurrent step runs every BLAS call on one thread, see {@link BlasThreads}).
      */
@@ -348,7 +350,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return this;
     }
 
-    /** Whether new tasks run the target forward on its own thread ({@code -Djepa4j.concurrentTarget}, default true). */
+    /** Whether new tasks run the target forward on its own thread ({@code -Djepa4j.concurrentTarget}, default true on the CPU backend). */
     public static boolean concurrentTargetDefault() {
         return CONCURRENT_TARGET_DEFAULT;
     }
