@@ -59,7 +59,6 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final Scratch scratch = new Scratch(7);
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
-    private volatile INDArray lastTarget;
     /** On by default on the CPU backend only: GPU kernels are asynchronous already, and untested from two threads. */
     private static final boolean CONCURRENT_TARGET_DEFAULT = Kernels.hostBackend()
             && !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
@@ -192,13 +191,13 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
         //    It depends only on the inputs, so with concurrentTarget it runs on its own thread during steps 2-3.
-        Future<INDArray> targetJob = null;
-        INDArray targets = null;
+        Future<Target> targetJob = null;
+        Target features = null;
         if (concurrentTarget) {
             Kernels.setInline(INLINE_KERNELS);
             targetJob = TARGET_THREAD.submit(() -> targetFeatures(x, blocks, b, m, kt, d, dt));
         } else {
-            targets = targetFeatures(x, blocks, b, m, kt, d, dt);
+            features = targetFeatures(x, blocks, b, m, kt, d, dt);
             times.lap(PhaseTimes.Phase.TARGET_FORWARD);
         }
         // 2. Context encoder on the visible tokens only (ragged contexts: padding masked out of attention).
@@ -210,23 +209,23 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             lastContext = z;
             // 3. Predictor: context + mask tokens at the target positions -> predicted target features.
             pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
+            if (targetJob != null) {
+                times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
+                features = join(targetJob);
+                times.lap(PhaseTimes.Phase.TARGET_FORWARD);
+            }
         } catch (RuntimeException e) {
             if (targetJob != null) {
                 quietly(targetJob); // never leave the target writing into buffers after this step ended
-                Kernels.setInline(false);
             }
             throw e;
-        }
-        if (targetJob != null) {
-            times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
-            try {
-                targets = join(targetJob);
-            } finally {
+        } finally {
+            if (targetJob != null) {
                 Kernels.setInline(false);
             }
-            times.lap(PhaseTimes.Phase.TARGET_FORWARD);
         }
-        INDArray ht = lastTarget;
+        INDArray targets = features.atBlocks();
+        INDArray ht = features.tokens();
         // 4. Loss: prediction loss + weighted anti-collapse terms.
         INDArray gradPred = scratch.get(GRAD_PRED, dt, pred.shape());
         double predLoss = loss.compute(pred, targets, gradPred, 1.0);
@@ -246,20 +245,22 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return new StepOutput(total, terms);
     }
 
-    /** Step 1: the EMA target's layer-normed features at the target blocks, block-major {@code [M*B, Kt, D]}. */
-    private INDArray targetFeatures(INDArray x, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
+    /** The EMA target's output tokens {@code [B, N, D]} and its layer-normed features at the target blocks, block-major {@code [M*B, Kt, D]}. */
+    private record Target(INDArray tokens, INDArray atBlocks) {}
+
+    /** Step 1: the EMA target's features, see {@link Target}. */
+    private Target targetFeatures(INDArray x, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
         INDArray ht = target.forward(x);
-        lastTarget = ht;
         INDArray h = targetNorm.apply(ht);
         // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
         INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
         TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
         INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
         targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
-        return targets;
+        return new Target(ht, targets);
     }
 
-    private static void quietly(Future<INDArray> job) {
+    private static void quietly(Future<Target> job) {
         try {
             job.get();
         } catch (InterruptedException e) {
@@ -269,7 +270,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         }
     }
 
-    private static INDArray join(Future<INDArray> job) {
+    private static Target join(Future<Target> job) {
         try {
             return job.get();
         } catch (InterruptedException e) {
