@@ -1,20 +1,16 @@
 package io.github.jepa4j.benchmarks.speed;
 
-import io.github.jepa4j.core.tensor.Gemm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the speed table says about the machine: ND4J backend and device name, process memory
- * (Linux {@code /proc/self/status}), and the GFLOP/s of a plain sgemm through {@link Gemm#mm} measured in the same run.
+ * (Linux {@code /proc/self/status}) and load; the sgemm reference rate is {@link SgemmSampler}'s.
  */
 public final class Machine {
     private Machine() {}
@@ -91,32 +87,5 @@ public final class Machine {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    /**
-     * GFLOP/s of {@code [rows, k] x [k, n]^T} FLOAT through {@link Gemm#mm} into a preallocated
-     * output: the median of {@code reps} timed calls after 5 untimed ones.
-     */
-    public static double sgemmGflops(int rows, int k, int n, int reps) {
-        if (rows <= 0 || k <= 0 || n <= 0 || reps <= 0) {
-            throw new IllegalArgumentException("sgemm sizes and reps must be positive, got " + rows + "x" + k + "x" + n
-                    + ", reps " + reps);
-        }
-        INDArray a = Nd4j.rand(DataType.FLOAT, rows, k);
-        INDArray w = Nd4j.rand(DataType.FLOAT, n, k);
-        INDArray c = Nd4j.create(DataType.FLOAT, rows, n);
-        double[] t = new double[reps];
-        for (int i = 0; i < reps + 5; i++) {
-            long t0 = System.nanoTime();
-            Gemm.mm(a, w, c, false, true);
-            Nd4j.getExecutioner().commit();
-            long t1 = System.nanoTime();
-            if (i >= 5) {
-                t[i - 5] = (t1 - t0) / 1e9;
-            }
-        }
-        Arrays.sort(t);
-        double median = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
-        return 2.0 * rows * k * n / median / 1e9;
     }
 }

@@ -16,15 +16,20 @@ import java.util.Map;
  * @param stepMs       wall time of each measured step (data wait included), ms
  * @param phaseMs      per phase, the time of each measured step, ms
  * @param flopsPerStep mean analytic FLOPs per measured step
- * @param sgemmGflops  sgemm GFLOP/s (Gemm.mm) at this model's MLP shape, measured just before
+ * @param sgemm        sgemm GFLOP/s (Gemm.mm) at this model's MLP shape, sampled between the measured steps
  * @param peakRssMb    peak resident set size while this row ran (process-wide), MB
  */
 public record SpeedRow(String preset, String description, String unit, int batch, int steps, double[] stepMs,
-                       Map<Phase, double[]> phaseMs, double flopsPerStep, double sgemmGflops, double peakRssMb) {
+                       Map<Phase, double[]> phaseMs, double flopsPerStep, SgemmSampler.Rates sgemm, double peakRssMb) {
 
     public SpeedRow {
         stepMs = stepMs.clone();
         phaseMs = new EnumMap<>(phaseMs);
+    }
+
+    /** Median sgemm GFLOP/s with BLAS's default threads: the reference of "% of sgemm". */
+    public double sgemmGflops() {
+        return sgemm.median();
     }
 
     public double medianMs() {

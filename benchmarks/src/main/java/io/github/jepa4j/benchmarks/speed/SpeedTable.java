@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * batch sizes, split into phases ({@link PhaseTimes}: data, target forward, context forward +
  * predictor + loss, backward, optimiser, EMA, other), with images/s (clips/s), the achieved
  * GFLOP/s of the step's matrix products ({@link StepFlops}) against an sgemm (through {@link io.github.jepa4j.core.tensor.Gemm#mm}) of the model's
- * MLP shape measured just before each row, peak RSS, the backend and the device.
+ * MLP shape sampled between the row's steps ({@link SgemmSampler}), peak RSS, the backend and the device.
  *
  * <p>Per row: {@code --warmup} steps excluded, then medians over {@code --steps} steps (20 by
  * default; each phase's median separately, so phases sum to about, not exactly, the median step).
@@ -198,6 +198,8 @@ public final class SpeedTable {
         }
         double[] flops = {0};
         double[] maxRss = {Machine.rssMb()};
+        // Sampled after every measured step, outside it: the step and its reference see the same machine.
+        SgemmSampler sgemm = new SgemmSampler(Math.min(batch * enc.numTokens(), 8192), enc.dim(), enc.mlpHidden());
         MaskedJepaTask task = new MaskedJepaTask(p.config(), DataType.FLOAT, seed).phaseTimes(times);
         SyntheticSource source = new SyntheticSource(p, batch, seed);
         int every = Math.max(1, rssSteps / 10);
@@ -211,6 +213,7 @@ public final class SpeedTable {
                         phaseMs.get(ph)[i] = times.millis(ph);
                     }
                     flops[0] += StepFlops.step(enc, p.config().predictor(), source.last());
+                    sgemm.sample();
                 }
                 maxRss[0] = Math.max(maxRss[0], Machine.rssMb());
                 if (i >= steps && (i - steps + 1) % every == 0) {
@@ -226,10 +229,7 @@ public final class SpeedTable {
             t.fit();
         }
         double peak = hwm ? Math.max(Machine.statusMb("VmHWM"), maxRss[0]) : maxRss[0];
-        // Measured after the steps, with the JIT and the BLAS/OpenMP pools warm: measured first in a
-        // fresh JVM it read 59 instead of 150 GFLOP/s for the reference shape on a quiet machine.
-        double sgemm = Machine.sgemmGflops(Math.min(batch * enc.numTokens(), 8192), enc.dim(), enc.mlpHidden(), 30);
-        return new SpeedRow(p.name(), p.description(), p.unit(), batch, steps, stepMs, phaseMs, flops[0] / steps, sgemm, peak);
+        return new SpeedRow(p.name(), p.description(), p.unit(), batch, steps, stepMs, phaseMs, flops[0] / steps, sgemm.rates(), peak);
     }
 
     static final List<Phase> PHASES = List.of(Phase.values());
@@ -263,19 +263,20 @@ public final class SpeedTable {
         for (String h : PHASE_HEADERS) {
             s.append(' ').append(h).append(" |");
         }
-        s.append(" throughput | GFLOP/step | GFLOP/s | sgemm GFLOP/s | % of sgemm | peak RSS MB |\n");
+        s.append(" throughput | GFLOP/step | GFLOP/s | sgemm GFLOP/s | sgemm p10–p90 | % of sgemm | 1-thread sgemm | peak RSS MB |\n");
         s.append("|---|---|---|---|---|");
         s.append("---|".repeat(PHASE_HEADERS.length));
-        s.append("---|---|---|---|---|---|\n");
+        s.append("---|---|---|---|---|---|---|---|\n");
         for (SpeedRow r : rows) {
             s.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s–%s |", r.preset(), r.description(), r.batch(), ms(r.medianMs()),
                     ms(r.percentileMs(0.1)), ms(r.percentileMs(0.9))));
             for (Phase ph : PHASES) {
                 s.append(' ').append(ms(r.phaseMedianMs(ph))).append(" |");
             }
-            s.append(String.format(Locale.ROOT, " %s %s/s | %.2f | %.1f | %.1f | %.0f %% | %.0f |%n", num(r.examplesPerSecond()),
-                    r.unit(), r.flopsPerStep() / 1e9, r.achievedGflops(), r.sgemmGflops(),
-                    100 * r.achievedGflops() / r.sgemmGflops(), r.peakRssMb()));
+            s.append(String.format(Locale.ROOT, " %s %s/s | %.2f | %.1f | %.1f | %.0f–%.0f | %.0f %% | %s | %.0f |%n", num(r.examplesPerSecond()),
+                    r.unit(), r.flopsPerStep() / 1e9, r.achievedGflops(), r.sgemmGflops(), r.sgemm().p10(), r.sgemm().p90(),
+                    100 * r.achievedGflops() / r.sgemmGflops(),
+                    Double.isNaN(r.sgemm().oneThread()) ? "–" : String.format(Locale.ROOT, "%.1f", r.sgemm().oneThread()), r.peakRssMb()));
         }
         s.append("\nPhases (ms, each the median over the steps): data = waiting for the batch (masks drawn on the trainer thread,"
                 + " synthetic pixels, no decoding); target fwd = EMA encoder on all tokens + target LayerNorm + gather;"
@@ -284,7 +285,11 @@ public final class SpeedTable {
                 + " In a concurrent step the target forward runs on a second thread during ctx fwd + pred, so target fwd is"
                 + " only the wait for it afterwards, and backward includes the wait for the last weight gradients."
                 + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
-                + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores), measured just before the row. Video rows alternate V-JEPA's short- and"
+                + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores),"
+                + " three timed calls after two untimed ones after each measured step (median and p10–p90 of the timed calls; the"
+                + " machine's rate drifts between runs, so the step is compared with the rate of the same minutes); 1-thread sgemm ="
+                + " the same product on one BLAS thread,"
+                + " as each product of the concurrent step runs. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
         if (o.note() != null && !o.note().isBlank()) {
             s.append('\n').append(o.note().trim()).append('\n');
@@ -318,7 +323,8 @@ public final class SpeedTable {
     public static String csv(List<SpeedRow> rows) {
         StringBuilder s = new StringBuilder("preset,model,unit,batch,steps,median_ms,p10_ms,p90_ms,");
         s.append(String.join(",", PHASE_CSV));
-        s.append(",examples_per_s,gflop_per_step,achieved_gflops,sgemm_gflops,peak_rss_mb,backend,device\n");
+        s.append(",examples_per_s,gflop_per_step,achieved_gflops,sgemm_gflops,sgemm_p10_gflops,sgemm_p90_gflops,sgemm_1t_gflops,"
+                + "peak_rss_mb,backend,device\n");
         String backend = csvField(Machine.backend());
         String device = csvField(Machine.device());
         for (SpeedRow r : rows) {
@@ -327,8 +333,9 @@ public final class SpeedTable {
             for (Phase ph : PHASES) {
                 s.append(String.format(Locale.ROOT, ",%.3f", r.phaseMedianMs(ph)));
             }
-            s.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%.3f,%.1f,%s,%s%n", r.examplesPerSecond(), r.flopsPerStep() / 1e9,
-                    r.achievedGflops(), r.sgemmGflops(), r.peakRssMb(), backend, device));
+            s.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%s,%s%n", r.examplesPerSecond(),
+                    r.flopsPerStep() / 1e9, r.achievedGflops(), r.sgemmGflops(), r.sgemm().p10(), r.sgemm().p90(),
+                    r.sgemm().oneThread(), r.peakRssMb(), backend, device));
         }
         return s.toString();
     }

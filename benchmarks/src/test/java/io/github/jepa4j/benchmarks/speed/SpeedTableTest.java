@@ -26,6 +26,7 @@ class SpeedTableTest {
         SpeedRow r = rows.get(0);
         assertEquals(8, r.batch());
         assertTrue(r.medianMs() > 0 && r.sgemmGflops() > 0 && r.peakRssMb() > 0 && r.flopsPerStep() > 1e9, r.toString());
+        assertEquals(3 * r.steps(), r.sgemm().samples(), "three timed sgemm calls after each measured step");
         // Per step, the laps tile the step: phases sum to the trainer's step time up to bookkeeping outside them.
         for (int i = 0; i < r.steps(); i++) {
             double sum = 0;
@@ -48,7 +49,7 @@ class SpeedTableTest {
         assertEquals(3, table.size(), md);
         String header = table.get(0);
         for (String col : List.of("preset", "batch", "ms/step", "data", "target fwd", "ctx fwd + pred", "backward", "optimiser",
-                "EMA", "throughput", "GFLOP/s", "sgemm GFLOP/s", "peak RSS MB")) {
+                "EMA", "throughput", "GFLOP/s", "sgemm GFLOP/s", "sgemm p10–p90", "% of sgemm", "1-thread sgemm", "peak RSS MB")) {
             assertTrue(header.contains("| " + col + " |"), "missing column " + col + " in " + header);
         }
         long cells = header.chars().filter(c -> c == '|').count();
@@ -61,6 +62,8 @@ class SpeedTableTest {
         assertEquals(2, csv.size());
         assertTrue(csv.get(0).startsWith("preset,model,unit,batch,steps,median_ms,") && csv.get(0).contains("ema_ms"), csv.get(0));
         assertTrue(csv.get(1).startsWith("ref,"), csv.get(1));
+        assertTrue(csv.get(0).contains(",sgemm_gflops,sgemm_p10_gflops,sgemm_p90_gflops,sgemm_1t_gflops,"), csv.get(0));
+        assertEquals(csv.get(0).split(",").length, csv.get(1).split(",").length, csv.get(1));
     }
 
     @Test

@@ -211,6 +211,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
             if (targetJob != null) {
                 times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
+                // This thread now only waits: the target's remaining kernels may use the pool again
+                // (same pieces, same bits; BLAS stays on one thread, whose kernels would change bits).
+                Kernels.setInline(false);
                 features = join(targetJob);
                 times.lap(PhaseTimes.Phase.TARGET_FORWARD);
             }

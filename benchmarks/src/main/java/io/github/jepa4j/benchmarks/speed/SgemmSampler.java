@@ -1,0 +1,112 @@
+package io.github.jepa4j.benchmarks.speed;
+
+import io.github.jepa4j.core.tensor.BlasThreads;
+import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.tensor.Kernels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The sgemm rate a speed row is compared with, sampled between its training steps so that both
+ * see the same machine: on this project's shared 2-vCPU VM a two-thread sgemm of the reference
+ * shape read 118 to 199 GFLOP/s in runs minutes apart (a one-thread one 95 to 100), so one
+ * measurement before or after the steps could move the row's "% of sgemm" by half.
+ *
+ * <p>Each {@link #sample} times a short burst of {@code [rows, k] x [n, k]^T} FLOAT products
+ * through {@link Gemm#mm} into a preallocated output (the call {@code Linear.forward} makes) with
+ * BLAS's default threads, and on the CPU backend another with one BLAS thread, the way each
+ * product of the concurrent step runs.
+ */
+public final class SgemmSampler {
+    /**
+     * Medians and spread of the sampled rates, GFLOP/s.
+     *
+     * @param median    default BLAS threads (all cores), the reference of "% of sgemm"
+     * @param p10       its 10th percentile
+     * @param p90       its 90th percentile
+     * @param oneThread one BLAS thread; NaN where not sampled (not the CPU backend)
+     * @param samples   timed calls per kind
+     */
+    public record Rates(double median, double p10, double p90, double oneThread, int samples) {}
+
+    private static final int UNTIMED = 2;
+    private static final int TIMED = 3;
+
+    private final INDArray a;
+    private final INDArray w;
+    private final INDArray c;
+    private final double flops;
+    private final boolean oneThread = Kernels.hostBackend() && Gemm.direct();
+    private final List<Double> all = new ArrayList<>();
+    private final List<Double> single = new ArrayList<>();
+
+    /** Allocates the operands and runs 5 untimed calls of each kind. */
+    public SgemmSampler(int rows, int k, int n) {
+        if (rows <= 0 || k <= 0 || n <= 0) {
+            throw new IllegalArgumentException("sgemm sizes must be positive, got " + rows + "x" + k + "x" + n);
+        }
+        a = Nd4j.rand(DataType.FLOAT, rows, k);
+        w = Nd4j.rand(DataType.FLOAT, n, k);
+        c = Nd4j.create(DataType.FLOAT, rows, n);
+        flops = 2.0 * rows * k * n;
+        for (int i = 0; i < 5; i++) {
+            time();
+        }
+    }
+
+    /**
+     * Times {@value #TIMED} calls with the default BLAS threads and (CPU backend) as many with one
+     * thread, each kind after {@value #UNTIMED} untimed calls: the first calls after a step wake
+     * BLAS's sleeping OpenMP threads and resize its team, and timed alone they read up to half the
+     * rate, which would flatter the step's "% of sgemm".
+     */
+    public void sample() {
+        burst(false, all);
+        if (oneThread) {
+            burst(true, single);
+        }
+    }
+
+    private void burst(boolean oneBlasThread, List<Double> into) {
+        try (BlasThreads t = BlasThreads.single(oneBlasThread)) {
+            for (int i = 0; i < UNTIMED + TIMED; i++) {
+                double s = time();
+                if (i >= UNTIMED) {
+                    into.add(flops / s / 1e9);
+                }
+            }
+        }
+    }
+
+    /** The rates sampled so far; throws if there are none. */
+    public Rates rates() {
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no sgemm sample taken");
+        }
+        double[] s = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double one = single.isEmpty() ? Double.NaN : SpeedRow.median(single.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Rates(SpeedRow.median(s), nearestRank(s, 0.1), nearestRank(s, 0.9), one, s.length);
+    }
+
+    private static double nearestRank(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Seconds of one call. */
+    private double time() {
+        long t0 = System.nanoTime();
+        Gemm.mm(a, w, c, false, true);
+        Nd4j.getExecutioner().commit();
+        return Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+    }
+
+    @Override
+    public String toString() {
+        return "SgemmSampler" + Arrays.toString(a.shape()) + "x" + Arrays.toString(w.shape()) + "^T, " + all.size() + " samples";
+    }
+}

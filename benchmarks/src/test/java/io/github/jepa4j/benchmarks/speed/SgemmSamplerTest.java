@@ -1,0 +1,36 @@
+package io.github.jepa4j.benchmarks.speed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jepa4j.core.tensor.Gemm;
+import io.github.jepa4j.core.tensor.Kernels;
+import org.junit.jupiter.api.Test;
+
+/** The interleaved sgemm reference of the speed table. */
+class SgemmSamplerTest {
+    @Test
+    void ratesSummariseTheSamplesTaken() {
+        SgemmSampler s = new SgemmSampler(256, 64, 128);
+        IllegalStateException none = assertThrows(IllegalStateException.class, s::rates);
+        assertTrue(none.getMessage().contains("no sgemm sample"), none.getMessage());
+        for (int i = 0; i < 5; i++) {
+            s.sample();
+        }
+        SgemmSampler.Rates r = s.rates();
+        assertEquals(15, r.samples(), "3 timed calls per sample");
+        assertTrue(r.p10() > 0 && r.p10() <= r.median() && r.median() <= r.p90() && Double.isFinite(r.p90()), r.toString());
+        if (Kernels.hostBackend() && Gemm.direct()) {
+            assertTrue(r.oneThread() > 0 && Double.isFinite(r.oneThread()), r.toString());
+        } else {
+            assertTrue(Double.isNaN(r.oneThread()), r.toString());
+        }
+    }
+
+    @Test
+    void badSizesAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SgemmSampler(0, 64, 128));
+        assertTrue(e.getMessage().contains("0x64x128"), e.getMessage());
+    }
+}
