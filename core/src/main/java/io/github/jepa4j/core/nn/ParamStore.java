@@ -95,6 +95,30 @@ public final class ParamStore {
         return this;
     }
 
+    /**
+     * Binds this store's parameters to the buffers of {@code source} instead of allocating: a second
+     * instance of a model, with its own work buffers, over the same weights (e.g. to encode part of
+     * a batch on another thread). Both stores must have been built by the same model code (equal
+     * {@link #layoutSignature()} and data type); updates through either are seen by both.
+     */
+    public ParamStore shareFrom(ParamStore source) {
+        if (params != null) {
+            throw new IllegalStateException("store already allocated");
+        }
+        source.requireAllocated();
+        if (dtype != source.dtype || !layoutSignature().equals(source.layoutSignature())) {
+            throw new IllegalArgumentException("cannot share parameters: this store holds " + size + " " + dtype
+                    + " values in another layout than the source's " + source.size + " " + source.dtype);
+        }
+        params = source.params;
+        grads = source.grads;
+        decayMask = source.decayMask;
+        for (Param p : list) {
+            p.bind(view(params, p), view(grads, p));
+        }
+        return this;
+    }
+
     private static INDArray view(INDArray flat, Param p) {
         return flat.get(NDArrayIndex.interval(p.offset(), p.offset() + p.length())).reshape('c', p.shape());
     }

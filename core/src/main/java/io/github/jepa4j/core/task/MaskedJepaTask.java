@@ -44,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
     private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5,
-            GRAD_TOKENS = 6;
+            GRAD_TOKENS = 6, TARGET_TOKENS = 7;
 
     private final MaskedJepaConfig config;
     private final ParamStore trainable;
@@ -56,7 +56,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final TargetNorm targetNorm;
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
-    private final Scratch scratch = new Scratch(7);
+    private final Scratch scratch = new Scratch(8);
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
     /** On by default on the CPU backend only: GPU kernels are asynchronous already, and untested from two threads. */
@@ -64,6 +64,19 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             && !"false".equalsIgnoreCase(System.getProperty("jepa4j.concurrentTarget"));
     private boolean concurrentTarget = CONCURRENT_TARGET_DEFAULT;
     private static final boolean INLINE_KERNELS = !"false".equalsIgnoreCase(System.getProperty("jepa4j.inlineKernels"));
+    /**
+     * Fraction of each batch whose target tokens are encoded in the first of two parts: in a
+     * concurrent step by the target thread, while the caller, done with the context forward and the
+     * predictor, encodes the rest with a second instance ({@link #targetTwin}). Measured on the
+     * speed presets, the target branch took 1.4-1.5x as long as the caller's, so 0.85 has both
+     * threads finish together. A pure function of the batch size, never of timing: the split can
+     * round GEMMs of small models differently, and a resumed run must split as the first one did.
+     * 1 on GPU backends (one part); {@code -Djepa4j.targetShare=1} turns it off.
+     */
+    static final double TARGET_SHARE_DEFAULT = Kernels.hostBackend() ? shareProperty() : 1.0;
+    private double targetShareFraction = TARGET_SHARE_DEFAULT;
+    /** The target encoder's second instance over the same weights, with its own work buffers; built on first use. */
+    private VisionTransformer targetTwin;
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
     private static final ExecutorService TARGET_THREAD =
             Executors.newSingleThreadExecutor(r -> {
@@ -191,13 +204,24 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
         //    It depends only on the inputs, so with concurrentTarget it runs on its own thread during steps 2-3.
-        Future<Target> targetJob = null;
+        //    Its inputs are split between the two threads (TARGET_SHARE_DEFAULT), so both finish together.
+        Future<?> targetJob = null;
         Target features = null;
+        int split = splitFor((int) b);
+        INDArray tokens = split == b ? null : scratch.get(TARGET_TOKENS, dt, b, config.encoder().numTokens(), d);
         if (concurrentTarget) {
             Kernels.setInline(INLINE_KERNELS);
-            targetJob = TARGET_THREAD.submit(() -> targetFeatures(x, blocks, b, m, kt, d, dt));
+            targetJob = TARGET_THREAD.submit(() -> split == b ? target.forward(x) : encodeTargets(target, x, 0, split, tokens));
         } else {
-            features = targetFeatures(x, blocks, b, m, kt, d, dt);
+            // The same two parts as the concurrent step, so both give the same bits.
+            INDArray ht = tokens;
+            if (split == b) {
+                ht = target.forward(x);
+            } else {
+                encodeTargets(target, x, 0, split, tokens);
+                encodeTargets(target, x, split, (int) b, tokens);
+            }
+            features = targetFeatures(ht, blocks, b, m, kt, d, dt);
             times.lap(PhaseTimes.Phase.TARGET_FORWARD);
         }
         // 2. Context encoder on the visible tokens only (ragged contexts: padding masked out of attention).
@@ -211,10 +235,14 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             pred = predictor.forward(z, batch.contextIdx(), lengths, blocks);
             if (targetJob != null) {
                 times.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
+                if (split < b) {
+                    encodeTargets(targetTwin(), x, split, (int) b, tokens);
+                }
                 // This thread now only waits: the target's remaining kernels may use the pool again
                 // (same pieces, same bits; BLAS stays on one thread, whose kernels would change bits).
                 Kernels.setInline(false);
-                features = join(targetJob);
+                INDArray ht = (INDArray) join(targetJob);
+                features = targetFeatures(split == b ? ht : tokens, blocks, b, m, kt, d, dt);
                 times.lap(PhaseTimes.Phase.TARGET_FORWARD);
             }
         } catch (RuntimeException e) {
@@ -251,9 +279,8 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     /** The EMA target's output tokens {@code [B, N, D]} and its layer-normed features at the target blocks, block-major {@code [M*B, Kt, D]}. */
     private record Target(INDArray tokens, INDArray atBlocks) {}
 
-    /** Step 1: the EMA target's features, see {@link Target}. */
-    private Target targetFeatures(INDArray x, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
-        INDArray ht = target.forward(x);
+    /** Step 1: the EMA target's features from its output tokens {@code ht}, see {@link Target}. */
+    private Target targetFeatures(INDArray ht, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
         INDArray h = targetNorm.apply(ht);
         // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
         INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
@@ -263,7 +290,71 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return new Target(ht, targets);
     }
 
-    private static void quietly(Future<Target> job) {
+    /**
+     * Encodes inputs [from, to) of {@code x} with {@code enc} into the same rows of {@code out}
+     * ({@code [B, N, D]}) and returns {@code out}. Each input's tokens depend on that input alone,
+     * so which instance encodes a part changes no bit; where the batch is cut can, for products
+     * small enough that OpenBLAS picks other kernels for fewer rows ({@code ConcurrentStepTest}).
+     */
+    private static INDArray encodeTargets(VisionTransformer enc, INDArray x, int from, int to, INDArray out) {
+        out.get(rows(3, from, to)).assign(enc.forward(x.get(rows(x.rank(), from, to))));
+        return out;
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] rows(int rank, int from, int to) {
+        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
+        idx[0] = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+        for (int i = 1; i < rank; i++) {
+            idx[i] = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        }
+        return idx;
+    }
+
+    /** The target encoder's second instance, see {@link #targetTwin}. */
+    private VisionTransformer targetTwin() {
+        if (targetTwin == null) {
+            // Built during a step: its constant arrays (position embedding) must outlive the step's workspace.
+            try (var outside = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                ParamStore shared = new ParamStore(targetStore.dtype());
+                targetTwin = new VisionTransformer(config.encoder(), shared, "encoder.");
+                shared.shareFrom(targetStore);
+            }
+        }
+        return targetTwin;
+    }
+
+    private static double shareProperty() {
+        String v = System.getProperty("jepa4j.targetShare", "0.85");
+        try {
+            double f = Double.parseDouble(v);
+            if (f > 0 && f <= 1) {
+                return f;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Djepa4j.targetShare must be a fraction in (0, 1], got '" + v + "'");
+    }
+
+    /** Inputs of a batch of {@code b} in the first part of the target forward (see {@link #TARGET_SHARE_DEFAULT}). */
+    int splitFor(int b) {
+        return (int) Math.max(1, Math.min(b, Math.round(targetShareFraction * b)));
+    }
+
+    /**
+     * Sets the fraction of each batch encoded in the first part of the target forward (see
+     * {@link #TARGET_SHARE_DEFAULT}); 1 encodes the batch in one part. Part of what a run computes:
+     * keep it for a resumed run.
+     */
+    public MaskedJepaTask targetShare(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("target share must be in (0, 1], got " + fraction);
+        }
+        this.targetShareFraction = fraction;
+        return this;
+    }
+
+    private static void quietly(Future<?> job) {
         try {
             job.get();
         } catch (InterruptedException e) {
@@ -273,7 +364,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         }
     }
 
-    private static Target join(Future<Target> job) {
+    private static <T> T join(Future<T> job) {
         try {
             return job.get();
         } catch (InterruptedException e) {

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The step's concurrency (target forward beside the context forward, weight gradients on a
- * second thread) changes nothing: loss and every gradient are bit-identical to the sequential
+ * The step's concurrency (target forward beside the context forward, its images split between
+ * two threads, weight gradients on a second thread) changes nothing: loss and every gradient are bit-identical to the sequential
  * step with the same one-thread BLAS calls, in float32 through the direct-BLAS path, over several
  * batches of different masks.
  */
@@ -92,6 +92,77 @@ class ConcurrentStepTest {
             assertArrayEquals(expected, actual, "batch " + i + ": loss and gradients must be bit-identical");
         }
         assertEquals(seq.trainable().size(), con.trainable().size());
+    }
+
+    /**
+     * The caller encodes the last inputs of the batch with a second target instance while the
+     * target thread encodes the first ones: for every split the concurrent step gives the bits of
+     * the sequential step that encodes the same two parts, for this encoder and one with three
+     * heads of 16 on 3-channel 12x20 images. (Where the batch is cut can change bits of such small
+     * models, which is why the split is a fixed fraction of the batch.)
+     */
+    @Test
+    void everySplitOfTheTargetForwardGivesTheSequentialBits() {
+        VitConfig wide = new VitConfig(3, 12, 20, 1, 4, 1, 48, 2, 3, 96, 1e-6);
+        for (VitConfig enc : List.of(ENC, wide)) {
+            MaskedJepaConfig cfg = MaskedJepaConfig.ijepa(enc, PredictorConfig.forEncoder(enc, 16, 1, 2));
+            Nd4j.getRandom().setSeed(13);
+            INDArray drift = Nd4j.randn(DataType.FLOAT, new MaskedJepaTask(cfg, DataType.FLOAT, 5, List.of()).targetStore().size())
+                    .muli(0.05);
+            MaskedBatch b = batch(enc, 200);
+            for (int split : new int[] {8, 7, 5, 3, 1}) {
+                MaskedJepaTask seq = new MaskedJepaTask(cfg, DataType.FLOAT, 5, List.of()).concurrentTarget(false)
+                        .targetShare(split / 8.0);
+                seq.targetStore().params().addi(drift);
+                assertEquals(split, seq.splitFor(8));
+                WeightGradients.setEnabled(false);
+                float[] expected;
+                try (BlasThreads one = BlasThreads.single(true)) {
+                    expected = lossAndGrads(seq, b);
+                }
+                WeightGradients.setEnabled(true);
+                MaskedJepaTask con = new MaskedJepaTask(cfg, DataType.FLOAT, 5, List.of()).concurrentTarget(true)
+                        .targetShare(split / 8.0);
+                con.targetStore().params().addi(drift);
+                assertTrue(expected[0] > 0 && Float.isFinite(expected[0]), "loss " + expected[0]);
+                assertArrayEquals(expected, lossAndGrads(con, b), enc + ": the target thread encodes " + split + " of 8 inputs");
+                assertArrayEquals(expected, lossAndGrads(con, b), enc + ": again, with the second instance's buffers reused");
+            }
+        }
+    }
+
+    @Test
+    void targetShareIsAFractionOfTheBatch() {
+        MaskedJepaTask t = task(true);
+        assertEquals(54, t.targetShare(0.85).splitFor(64));
+        assertEquals(1, t.targetShare(0.85).splitFor(1));
+        assertEquals(7, t.targetShare(0.85).splitFor(8));
+        assertEquals(64, t.targetShare(1).splitFor(64));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.targetShare(0));
+        assertTrue(e.getMessage().contains("target share"), e.getMessage());
+    }
+
+    /** Eight random inputs for {@code enc} with 6 context tokens and two target blocks of 3 per input. */
+    static MaskedBatch batch(VitConfig enc, int seed) {
+        java.util.Random r = new java.util.Random(seed);
+        Nd4j.getRandom().setSeed(seed);
+        int n = enc.numTokens();
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, enc.channels(), enc.height(), enc.width());
+        int[][] context = new int[8][6];
+        int[][][] targets = new int[2][8][3];
+        for (int b = 0; b < 8; b++) {
+            List<Integer> perm = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, n).boxed().toList());
+            java.util.Collections.shuffle(perm, r);
+            for (int j = 0; j < 6; j++) {
+                context[b][j] = perm.get(j);
+            }
+            for (int m = 0; m < 2; m++) {
+                for (int j = 0; j < 3; j++) {
+                    targets[m][b][j] = perm.get(6 + 3 * m + j);
+                }
+            }
+        }
+        return new MaskedBatch(x, context, targets, null);
     }
 
     @Test
