@@ -41,24 +41,7 @@ class ConcurrentStepTest {
     }
 
     static MaskedBatch batch(int seed) {
-        java.util.Random r = new java.util.Random(seed);
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 1, 16, 16);
-        int[][] context = new int[8][6];
-        int[][][] targets = new int[2][8][3];
-        for (int b = 0; b < 8; b++) {
-            List<Integer> perm = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, 16).boxed().toList());
-            java.util.Collections.shuffle(perm, r);
-            for (int j = 0; j < 6; j++) {
-                context[b][j] = perm.get(j);
-            }
-            for (int m = 0; m < 2; m++) {
-                for (int j = 0; j < 3; j++) {
-                    targets[m][b][j] = perm.get(6 + 3 * m + j);
-                }
-            }
-        }
-        return new MaskedBatch(x, context, targets, null);
+        return batch(ENC, seed);
     }
 
     static float[] lossAndGrads(MaskedJepaTask t, MaskedBatch batch) {
