@@ -28,6 +28,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Masked-prediction JEPA (I-JEPA on images, V-JEPA on video): predict, in representation space,
@@ -301,11 +303,11 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return out;
     }
 
-    private static org.nd4j.linalg.indexing.INDArrayIndex[] rows(int rank, int from, int to) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
-        idx[0] = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
+    private static INDArrayIndex[] rows(int rank, int from, int to) {
+        INDArrayIndex[] idx = new INDArrayIndex[rank];
+        idx[0] = NDArrayIndex.interval(from, to);
         for (int i = 1; i < rank; i++) {
-            idx[i] = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            idx[i] = NDArrayIndex.all();
         }
         return idx;
     }
@@ -314,7 +316,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private VisionTransformer targetTwin() {
         if (targetTwin == null) {
             // Built during a step: its constant arrays (position embedding) must outlive the step's workspace.
-            try (var outside = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            try (var outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 ParamStore shared = new ParamStore(targetStore.dtype());
                 targetTwin = new VisionTransformer(config.encoder(), shared, "encoder.");
                 shared.shareFrom(targetStore);
