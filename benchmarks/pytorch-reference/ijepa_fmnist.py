@@ -9,6 +9,9 @@ numpy generators, not Java's SplittableRandom, so runs are statistically (not bi
 
 Needs Debian's python3-torch (1.13) and numpy:  apt-get install -y python3-torch
 Run:  /usr/bin/python3 ijepa_fmnist.py --epochs 10 --batch 256 --threads 1 --out runs/torch-ref
+The defaults are jepa4j's recipe; --device cuda trains on a GPU (the probes stay on the CPU), and
+--probe-device cuda runs the probes there too, and --warmup-frac, --n-targets, --t-scale, --c-scale
+change the recipe's free settings for sweeps (sweep.sh).
 """
 import argparse
 import gzip
@@ -44,6 +47,11 @@ def read_idx(path, magic):
     if data.size != int(np.prod(dims)):
         raise ValueError(f"{path}: header says {dims} but {data.size} bytes follow")
     return data.reshape(dims)
+
+
+def set_data_dir(path):
+    global DATA_DIR
+    DATA_DIR = path
 
 
 def find(base):
@@ -330,8 +338,9 @@ def pooled_features(enc, x, n, batch=256):
     """Features.pooled: the FIRST n images (dataset order), batches of 256, full-token forward of
     the encoder (final norm included), mean over tokens, as float64 [n, D]."""
     out = []
+    dev = next(enc.parameters()).device
     for s in range(0, min(n, x.shape[0]), batch):
-        out.append(enc(x[s:min(s + batch, n)]).mean(1).double())
+        out.append(enc(x[s:min(s + batch, n)].to(dev)).mean(1).double().cpu())
     return torch.cat(out)
 
 
@@ -345,8 +354,8 @@ def fit_linear(xtr, ytr, classes, l2, max_iter=500, tol=1e-6):
     std = xtr.std(0, unbiased=False)
     std = torch.where(std > 1e-12, std, torch.ones_like(std))
     a = (xtr - mean) / std
-    w = torch.zeros(classes, a.shape[1], dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(classes, dtype=torch.float64, requires_grad=True)
+    w = torch.zeros(classes, a.shape[1], dtype=torch.float64, device=a.device, requires_grad=True)
+    b = torch.zeros(classes, dtype=torch.float64, device=a.device, requires_grad=True)
     opt = torch.optim.LBFGS([w, b], lr=1, max_iter=max_iter, max_eval=max_iter * 5, history_size=10,
                             tolerance_grad=tol, tolerance_change=1e-12, line_search_fn="strong_wolfe")
 
@@ -372,7 +381,7 @@ def linear_probe(xtr, ytr, xte, yte, classes=10, grid=L2_GRID, held_out=1.0 / 6,
     n = xtr.shape[0]
     held = int(round(held_out * n))
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    hi, fi = perm[:held].sort().values, perm[held:].sort().values
+    hi, fi = perm[:held].sort().values.to(xtr.device), perm[held:].sort().values.to(xtr.device)
     best, best_acc = None, -1.0
     for l2 in grid:
         acc = (fit_linear(xtr[fi], ytr[fi], classes, l2)(xtr[hi]) == ytr[hi]).double().mean().item()
@@ -393,7 +402,7 @@ def knn_probe(xtr, ytr, xte, yte, classes=10, k=20, temp=0.07, block=512):
     for s in range(0, te.shape[0], block):
         sim = te[s:s + block] @ tr.T
         top, idx = sim.topk(kk, dim=1)
-        votes = torch.zeros(sim.shape[0], classes, dtype=torch.float64)
+        votes = torch.zeros(sim.shape[0], classes, dtype=torch.float64, device=sim.device)
         votes.scatter_add_(1, ytr[idx], torch.exp((top - 1.0) / temp))
         correct += (votes.argmax(1) == yte[s:s + block]).sum().item()
     return correct / te.shape[0]
@@ -410,12 +419,15 @@ def collapse_metrics(z):
     return rankme, zn.std(0, unbiased=True).mean().item()
 
 
+PROBE_DEVICE = torch.device("cpu")
+
+
 def evaluate(enc, xtr, ytr, xte, yte, n_train, n_test):
     """Evaluation.evaluate on the EMA target encoder (Setup.masked, probeEncoder 'target')."""
     enc.eval()
-    ftr = pooled_features(enc, xtr, n_train)
-    fte = pooled_features(enc, xte, n_test)
-    ytr, yte = ytr[:ftr.shape[0]], yte[:fte.shape[0]]
+    ftr = pooled_features(enc, xtr, n_train).to(PROBE_DEVICE)
+    fte = pooled_features(enc, xte, n_test).to(PROBE_DEVICE)
+    ytr, yte = ytr[:ftr.shape[0]].to(PROBE_DEVICE), yte[:fte.shape[0]].to(PROBE_DEVICE)
     rankme, std_l2 = collapse_metrics(fte)
     lin, l2 = linear_probe(ftr, ytr, fte, yte)
     knn = knn_probe(ftr, ytr, fte, yte)
@@ -437,21 +449,33 @@ def main():
     ap.add_argument("--eval-train", type=int, default=60000)
     ap.add_argument("--eval-test", type=int, default=10000)
     ap.add_argument("--out", default="runs/torch-ref")
+    ap.add_argument("--device", default="cpu", help="where to train: cpu or cuda")
+    ap.add_argument("--probe-device", default="cpu", help="where the probes run (float64 L-BFGS, kNN)")
+    ap.add_argument("--data-dir", default=DATA_DIR)
+    ap.add_argument("--warmup-frac", type=float, default=0.1, help="RunConfig warmupFraction")
+    ap.add_argument("--n-targets", type=int, default=4)
+    ap.add_argument("--t-scale", default="0.15,0.2", help="target block scale MIN,MAX")
+    ap.add_argument("--c-scale", default="0.85,1.0", help="context block scale MIN,MAX")
+    ap.add_argument("--probe-context", action="store_true", help="also probe the context encoder at each evaluation")
     args = ap.parse_args()
+    set_data_dir(args.data_dir)
+    global PROBE_DEVICE
+    PROBE_DEVICE = torch.device(args.probe_device)
+    dev = torch.device(args.device)
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     csv = os.path.join(args.out, "evals.csv")
     with open(csv, "w") as f:
-        f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2\n")
+        f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2,encoder\n")
 
     xtr, ytr = load_split(True)
     xte, yte = load_split(False)
     n = xtr.shape[0]
     spe = n // args.batch  # LoaderSourceBase: size / batch, last partial batch dropped
     total = args.epochs * spe  # TrainRun: epochs * stepsPerEpoch
-    warmup = min(int(math.floor(total * 0.1 + 0.5)), total)  # Math.round(total * warmupFraction)
+    warmup = min(int(math.floor(total * args.warmup_frac + 0.5)), total)  # Math.round(total * warmupFraction)
     stop = min(total, args.max_steps) if args.max_steps > 0 else total
     eval_epochs = {int(e) for e in args.eval_epochs.split(",") if e.strip()}
 
@@ -461,7 +485,11 @@ def main():
     target.load_state_dict(encoder.state_dict())  # MaskedJepaTask: target store = copy of encoder
     for p in target.parameters():
         p.requires_grad_(False)
-    masker = MultiBlockMaskCollator(7, 7, seed=args.seed * 31 + 7)
+    masker = MultiBlockMaskCollator(7, 7, seed=args.seed * 31 + 7, n_targets=args.n_targets,
+                                    t_scale=tuple(float(v) for v in args.t_scale.split(",")),
+                                    c_scale=tuple(float(v) for v in args.c_scale.split(",")))
+    encoder.to(dev), predictor.to(dev), target.to(dev)
+    xtr_dev = xtr.to(dev)
 
     # AdamW (optim/AdamW.java = torch.optim.AdamW semantics): betas (0.9, 0.999), eps 1e-8, decoupled
     # decay p -= lr*wd*p only on decay=true params: Linear/patch weights and the mask token; not on
@@ -489,8 +517,8 @@ def main():
         if epoch != perm_epoch:
             perm, perm_epoch = epoch_permutation(args.seed, epoch, n), epoch
         idx = torch.from_numpy(perm[k * args.batch:(k + 1) * args.batch])
-        x = xtr[idx]
-        ctx_idx, tgt = masker.sample(args.batch, step)  # stream = epoch * spe + k = step
+        x = xtr_dev[idx.to(dev)]
+        ctx_idx, tgt = (t.to(dev) for t in masker.sample(args.batch, step))  # stream = epoch * spe + k = step
 
         # 1. target: EMA encoder on all tokens, final norm, then F.layer_norm without affine, eps 1e-5
         #    (TargetNorm), gathered per target block, block-major [M*B, Kt, D]. No gradient.
@@ -531,10 +559,19 @@ def main():
         # (TrainRun also evaluates once after training).
         if (done % spe == 0 and done // spe in eval_epochs) or (done == stop and last_eval_step != done):
             te = time.time()
+            ep0 = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
+            torch.save({"target": target.state_dict(), "encoder": encoder.state_dict()},
+                       os.path.join(args.out, f"weights-epoch-{ep0}.pt"))
             lin, l2, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
             ep = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
             with open(csv, "a") as f:
-                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g}\n")
+                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g},target\n")
+            if args.probe_context:
+                c = evaluate(encoder, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
+                encoder.train()
+                with open(csv, "a") as f:
+                    f.write(f"{ep},{done},{c[0]:.6f},{c[2]:.6f},{c[3]:.6f},{c[4]:.6f},{train_seconds:.3f},{c[1]:g},context\n")
+                print(f"epoch {ep} context encoder: linear probe {100 * c[0]:.2f}%", flush=True)
             print(f"epoch {ep} evaluation: linear probe {100 * lin:.2f}% (l2 {l2:g}), kNN {100 * knn:.2f}%, RankMe "
                   f"{rankme:.1f}, std-l2 {std_l2:.4f} ({time.time() - te:.0f} s)", flush=True)
             # The evaluated target's weights, so later probe protocols can re-score this run without training again.
