@@ -467,8 +467,10 @@ def main():
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     csv = os.path.join(args.out, "evals.csv")
-    with open(csv, "w") as f:
-        f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2,encoder\n")
+    csv_context = os.path.join(args.out, "evals-context.csv")  # --probe-context: the same columns for the context encoder
+    for path in [csv] + ([csv_context] if args.probe_context else []):
+        with open(path, "w") as f:
+            f.write("epoch,step,linear_probe_acc,knn_acc,rankme,std_l2,train_seconds,linear_probe_l2\n")
 
     xtr, ytr = load_split(True)
     xte, yte = load_split(False)
@@ -565,12 +567,12 @@ def main():
             lin, l2, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
             ep = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
             with open(csv, "a") as f:
-                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g},target\n")
+                f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g}\n")
             if args.probe_context:
                 c = evaluate(encoder, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
                 encoder.train()
-                with open(csv, "a") as f:
-                    f.write(f"{ep},{done},{c[0]:.6f},{c[2]:.6f},{c[3]:.6f},{c[4]:.6f},{train_seconds:.3f},{c[1]:g},context\n")
+                with open(csv_context, "a") as f:
+                    f.write(f"{ep},{done},{c[0]:.6f},{c[2]:.6f},{c[3]:.6f},{c[4]:.6f},{train_seconds:.3f},{c[1]:g}\n")
                 print(f"epoch {ep} context encoder: linear probe {100 * c[0]:.2f}%", flush=True)
             print(f"epoch {ep} evaluation: linear probe {100 * lin:.2f}% (l2 {l2:g}), kNN {100 * knn:.2f}%, RankMe "
                   f"{rankme:.1f}, std-l2 {std_l2:.4f} ({time.time() - te:.0f} s)", flush=True)

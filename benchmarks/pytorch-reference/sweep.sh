@@ -39,10 +39,12 @@ wait
 echo "variant,args,encoder,linear_probe_acc,knn_acc,rankme,train_seconds" > "$out/sweep.csv"
 for v in "${variants[@]}"; do
   name=${v%%|*}; args=${v#*|}
-  f="$out/$name/evals.csv"
-  if [ -f "$f" ]; then
-    awk -F, -v n="$name" -v a="$args" 'NR > 1 && $1 == "10" {print n "," a "," $9 "," $3 "," $4 "," $5 "," $7}' "$f" >> "$out/sweep.csv"
-  fi
+  for enc in target context; do
+    f="$out/$name/evals.csv"; [ "$enc" = context ] && f="$out/$name/evals-context.csv"
+    if [ -f "$f" ]; then
+      awk -F, -v n="$name" -v a="$args" -v e="$enc" 'NR > 1 && $1 == "10" {print n "," a "," e "," $3 "," $4 "," $5 "," $7}' "$f" >> "$out/sweep.csv"
+    fi
+  done
   tail -2 "$out/$name/log.txt"
 done
 cat "$out/sweep.csv"
