@@ -419,15 +419,13 @@ def collapse_metrics(z):
     return rankme, zn.std(0, unbiased=True).mean().item()
 
 
-PROBE_DEVICE = torch.device("cpu")
-
-
-def evaluate(enc, xtr, ytr, xte, yte, n_train, n_test):
-    """Evaluation.evaluate on the EMA target encoder (Setup.masked, probeEncoder 'target')."""
+def evaluate(enc, xtr, ytr, xte, yte, n_train, n_test, probe_dev=torch.device("cpu")):
+    """Evaluation.evaluate on the EMA target encoder (Setup.masked, probeEncoder 'target'); the probes
+    run on probe_dev."""
     enc.eval()
-    ftr = pooled_features(enc, xtr, n_train).to(PROBE_DEVICE)
-    fte = pooled_features(enc, xte, n_test).to(PROBE_DEVICE)
-    ytr, yte = ytr[:ftr.shape[0]].to(PROBE_DEVICE), yte[:fte.shape[0]].to(PROBE_DEVICE)
+    ftr = pooled_features(enc, xtr, n_train).to(probe_dev)
+    fte = pooled_features(enc, xte, n_test).to(probe_dev)
+    ytr, yte = ytr[:ftr.shape[0]].to(probe_dev), yte[:fte.shape[0]].to(probe_dev)
     rankme, std_l2 = collapse_metrics(fte)
     lin, l2 = linear_probe(ftr, ytr, fte, yte)
     knn = knn_probe(ftr, ytr, fte, yte)
@@ -459,8 +457,7 @@ def main():
     ap.add_argument("--probe-context", action="store_true", help="also probe the context encoder at each evaluation")
     args = ap.parse_args()
     set_data_dir(args.data_dir)
-    global PROBE_DEVICE
-    PROBE_DEVICE = torch.device(args.probe_device)
+    probe_dev = torch.device(args.probe_device)
     dev = torch.device(args.device)
 
     torch.set_num_threads(args.threads)
@@ -561,23 +558,23 @@ def main():
         # (TrainRun also evaluates once after training).
         if (done % spe == 0 and done // spe in eval_epochs) or (done == stop and last_eval_step != done):
             te = time.time()
-            ep0 = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
-            torch.save({"target": target.state_dict(), "encoder": encoder.state_dict()},
-                       os.path.join(args.out, f"weights-epoch-{ep0}.pt"))
-            lin, l2, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
             ep = str(done // spe) if done % spe == 0 else f"{done / spe:.3f}"
+            # The evaluated weights, saved before probing, so later probe protocols can re-score this run
+            # without training again (also when the probes are cut short).
+            torch.save(target.state_dict(), os.path.join(args.out, f"target-epoch-{ep}.pt"))
+            if args.probe_context:
+                torch.save(encoder.state_dict(), os.path.join(args.out, f"encoder-epoch-{ep}.pt"))
+            lin, l2, knn, rankme, std_l2 = evaluate(target, xtr, ytr, xte, yte, args.eval_train, args.eval_test, probe_dev)
             with open(csv, "a") as f:
                 f.write(f"{ep},{done},{lin:.6f},{knn:.6f},{rankme:.6f},{std_l2:.6f},{train_seconds:.3f},{l2:g}\n")
             if args.probe_context:
-                c = evaluate(encoder, xtr, ytr, xte, yte, args.eval_train, args.eval_test)
+                c = evaluate(encoder, xtr, ytr, xte, yte, args.eval_train, args.eval_test, probe_dev)
                 encoder.train()
                 with open(csv_context, "a") as f:
                     f.write(f"{ep},{done},{c[0]:.6f},{c[2]:.6f},{c[3]:.6f},{c[4]:.6f},{train_seconds:.3f},{c[1]:g}\n")
                 print(f"epoch {ep} context encoder: linear probe {100 * c[0]:.2f}%", flush=True)
             print(f"epoch {ep} evaluation: linear probe {100 * lin:.2f}% (l2 {l2:g}), kNN {100 * knn:.2f}%, RankMe "
                   f"{rankme:.1f}, std-l2 {std_l2:.4f} ({time.time() - te:.0f} s)", flush=True)
-            # The evaluated target's weights, so later probe protocols can re-score this run without training again.
-            torch.save(target.state_dict(), os.path.join(args.out, f"target-epoch-{ep}.pt"))
             last_eval_step = done
             window_t = time.time()
     print(f"done: {stop} steps in {train_seconds:.1f} s of training ({train_seconds / max(stop, 1):.3f} s/step)")

@@ -44,7 +44,7 @@ public final class SgemmSampler {
     private final List<Double> all = new ArrayList<>();
     private final List<Double> single = new ArrayList<>();
 
-    /** Allocates the operands and runs 5 untimed calls of each kind. */
+    /** Allocates the operands and runs 5 untimed calls. */
     public SgemmSampler(int rows, int k, int n) {
         if (rows <= 0 || k <= 0 || n <= 0) {
             throw new IllegalArgumentException("sgemm sizes must be positive, got " + rows + "x" + k + "x" + n);
@@ -87,14 +87,9 @@ public final class SgemmSampler {
         if (all.isEmpty()) {
             throw new IllegalStateException("no sgemm sample taken");
         }
-        double[] s = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] s = all.stream().mapToDouble(Double::doubleValue).toArray();
         double one = single.isEmpty() ? Double.NaN : SpeedRow.median(single.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Rates(SpeedRow.median(s), nearestRank(s, 0.1), nearestRank(s, 0.9), one, s.length);
-    }
-
-    private static double nearestRank(double[] sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        return new Rates(SpeedRow.median(s), SpeedRow.percentile(s, 0.1), SpeedRow.percentile(s, 0.9), one, s.length);
     }
 
     /** Seconds of one call. */

@@ -52,7 +52,12 @@ public record SpeedRow(String preset, String description, String unit, int batch
 
     /** Nearest-rank percentile of the step times, {@code q} in [0, 1]. */
     public double percentileMs(double q) {
-        double[] s = stepMs.clone();
+        return percentile(stepMs, q);
+    }
+
+    /** Nearest-rank percentile of {@code v}, {@code q} in [0, 1]. */
+    static double percentile(double[] v, double q) {
+        double[] s = v.clone();
         Arrays.sort(s);
         int i = (int) Math.ceil(q * s.length) - 1;
         return s[Math.max(0, Math.min(s.length - 1, i))];

@@ -207,7 +207,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         // 1. Target: layer-normed EMA-encoder features of all tokens, gathered at each target block. No gradient.
         //    It depends only on the inputs, so with concurrentTarget it runs on its own thread during steps 2-3.
         //    Its inputs are split between the two threads (TARGET_SHARE_DEFAULT), so both finish together.
-        Future<?> targetJob = null;
+        Future<INDArray> targetJob = null;
         Target features = null;
         int split = splitFor((int) b);
         INDArray tokens = split == b ? null : scratch.get(TARGET_TOKENS, dt, b, config.encoder().numTokens(), d);
@@ -243,8 +243,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
                 // This thread now only waits: the target's remaining kernels may use the pool again
                 // (same pieces, same bits; BLAS stays on one thread, whose kernels would change bits).
                 Kernels.setInline(false);
-                INDArray ht = (INDArray) join(targetJob);
-                features = targetFeatures(split == b ? ht : tokens, blocks, b, m, kt, d, dt);
+                features = targetFeatures(join(targetJob), blocks, b, m, kt, d, dt); // the job returns tokens when split
                 times.lap(PhaseTimes.Phase.TARGET_FORWARD);
             }
         } catch (RuntimeException e) {
@@ -366,7 +365,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         }
     }
 
-    private static <T> T join(Future<T> job) {
+    private static INDArray join(Future<INDArray> job) {
         try {
             return job.get();
         } catch (InterruptedException e) {
