@@ -20,6 +20,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * through {@link Gemm#mm} into a preallocated output (the call {@code Linear.forward} makes) with
  * BLAS's default threads, and on the CPU backend another with one BLAS thread, the way each
  * product of the concurrent step runs.
+ *
+ * <p>The burst must not slow the step after it. OpenBLAS (the pthreads build nd4j-native loads)
+ * keeps the worker threads a multi-thread call woke spinning on {@code sched_yield} for
+ * {@code 2^OPENBLAS_THREAD_TIMEOUT} TSC ticks (default {@code 2^28}, 0.10 s at this VM's 2.6 GHz)
+ * before they sleep; the training step's own products all run on one BLAS thread, so nothing in
+ * training wakes them. Started in that window, a measured step shared its two cores with a
+ * spinning thread: perf counted 8 % of all samples in that thread's {@code sched_yield}, and the
+ * context forward + predictor phase read a median 91 instead of 77 ms (six interleaved pairs of
+ * 30-step runs, spin shortened with {@code OPENBLAS_THREAD_TIMEOUT=4}). So the one-thread burst
+ * runs first, the multi-thread one last, and {@link #sample} then sleeps until the workers have
+ * gone to sleep ({@link #settleMillis}).
  */
 public final class SgemmSampler {
     /**
@@ -41,6 +52,7 @@ public final class SgemmSampler {
     private final INDArray c;
     private final double flops;
     private final boolean oneThread = Kernels.hostBackend() && Gemm.direct();
+    private final long settleMillis = settleMillis(System.getenv("OPENBLAS_THREAD_TIMEOUT"), oneThread && BlasThreads.DEFAULT > 1);
     private final List<Double> all = new ArrayList<>();
     private final List<Double> single = new ArrayList<>();
 
@@ -59,16 +71,47 @@ public final class SgemmSampler {
     }
 
     /**
-     * Times {@value #TIMED} calls with the default BLAS threads and (CPU backend) as many with one
-     * thread, each kind after {@value #UNTIMED} untimed calls: the first calls after a step wake
+     * Times {@value #TIMED} calls with one BLAS thread (CPU backend), then as many with the default
+     * BLAS threads, each kind after {@value #UNTIMED} untimed calls: the first calls after a step wake
      * BLAS's sleeping OpenMP threads and resize its team, and timed alone they read up to half the
      * rate, which would flatter the step's "% of sgemm".
      */
     public void sample() {
-        burst(false, all);
         if (oneThread) {
             burst(true, single);
         }
+        burst(false, all);
+        if (settleMillis > 0) {
+            try {
+                Thread.sleep(settleMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Milliseconds OpenBLAS's woken worker threads spin before they sleep, for a TSC of at least
+     * 1 GHz (so an upper bound): {@code 2^OPENBLAS_THREAD_TIMEOUT} ticks, the variable's valid
+     * range being 4 to 30 and its default 28 (OpenBLAS {@code blas_server.c}); 0 when only one
+     * thread or no direct BLAS is used.
+     */
+    static long settleMillis(String timeoutEnv, boolean directMultiThread) {
+        if (!directMultiThread) {
+            return 0;
+        }
+        int exp = 28;
+        if (timeoutEnv != null) {
+            try {
+                int v = Integer.parseInt(timeoutEnv.trim());
+                if (v >= 4 && v <= 30) {
+                    exp = v;
+                }
+            } catch (NumberFormatException ignored) {
+                // OpenBLAS ignores a value it cannot read, and so do we
+            }
+        }
+        return (long) Math.ceil((1L << exp) / 1e6);
     }
 
     private void burst(boolean oneBlasThread, List<Double> into) {

@@ -287,8 +287,9 @@ public final class SpeedTable {
                 + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
                 + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores),"
                 + " three timed calls after two untimed ones after each measured step (median and p10–p90 of the timed calls; the"
-                + " machine's rate drifts between runs, so the step is compared with the rate of the same minutes); 1-thread sgemm ="
-                + " the same product on one BLAS thread,"
+                + " machine's rate drifts between runs, so the step is compared with the rate of the same minutes), then a pause until"
+                + " OpenBLAS's woken threads stop spinning, so that they do not slow the next step; 1-thread sgemm ="
+                + " the same product on one BLAS thread, timed before the default-thread calls,"
                 + " as each product of the concurrent step runs. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
         if (o.note() != null && !o.note().isBlank()) {
