@@ -73,7 +73,7 @@ public final class SgemmSampler {
     /**
      * Times {@value #TIMED} calls with one BLAS thread (CPU backend), then as many with the default
      * BLAS threads, each kind after {@value #UNTIMED} untimed calls: the first calls after a step wake
-     * BLAS's sleeping OpenMP threads and resize its team, and timed alone they read up to half the
+     * BLAS's sleeping worker threads, and timed alone they read up to half the
      * rate, which would flatter the step's "% of sgemm".
      */
     public void sample() {
@@ -92,9 +92,9 @@ public final class SgemmSampler {
 
     /**
      * Milliseconds OpenBLAS's woken worker threads spin before they sleep, for a TSC of at least
-     * 1 GHz (so an upper bound): {@code 2^OPENBLAS_THREAD_TIMEOUT} ticks, the variable's valid
-     * range being 4 to 30 and its default 28 (OpenBLAS {@code blas_server.c}); 0 when only one
-     * thread or no direct BLAS is used.
+     * 1 GHz (so an upper bound): {@code 2^t} ticks, where OpenBLAS ({@code blas_thread_init})
+     * clamps a positive {@code OPENBLAS_THREAD_TIMEOUT} to 4..30 and keeps its default 28 for an
+     * unset, zero or unreadable one; 0 when only one thread or no direct BLAS is used.
      */
     static long settleMillis(String timeoutEnv, boolean directMultiThread) {
         if (!directMultiThread) {
@@ -104,11 +104,11 @@ public final class SgemmSampler {
         if (timeoutEnv != null) {
             try {
                 int v = Integer.parseInt(timeoutEnv.trim());
-                if (v >= 4 && v <= 30) {
-                    exp = v;
+                if (v > 0) {
+                    exp = Math.min(30, Math.max(4, v));
                 }
             } catch (NumberFormatException ignored) {
-                // OpenBLAS ignores a value it cannot read, and so do we
+                // not a number: OpenBLAS's atoi reads 0 (leading digits aside), so its default
             }
         }
         return (long) Math.ceil((1L << exp) / 1e6);

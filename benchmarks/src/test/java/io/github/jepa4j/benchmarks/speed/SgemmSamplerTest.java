@@ -30,13 +30,16 @@ class SgemmSamplerTest {
 
     @Test
     void settlesForOpenBlasSpinTimeoutAfterMultiThreadCalls() {
-        // 2^28 TSC ticks at >= 1 GHz: 269 ms; OpenBLAS's valid range is 4..30, anything else means its default.
+        // 2^t TSC ticks at >= 1 GHz; OpenBLAS clamps a positive value to 4..30 and keeps 28 otherwise.
         assertEquals(269, SgemmSampler.settleMillis(null, true));
         assertEquals(269, SgemmSampler.settleMillis("abc", true));
-        assertEquals(269, SgemmSampler.settleMillis("31", true));
+        assertEquals(269, SgemmSampler.settleMillis("0", true));
+        assertEquals(269, SgemmSampler.settleMillis("-3", true));
         assertEquals(1, SgemmSampler.settleMillis("4", true));
+        assertEquals(1, SgemmSampler.settleMillis("2", true));
         assertEquals(17, SgemmSampler.settleMillis(" 24 ", true));
         assertEquals(1074, SgemmSampler.settleMillis("30", true));
+        assertEquals(1074, SgemmSampler.settleMillis("31", true));
         assertEquals(0, SgemmSampler.settleMillis(null, false), "nothing spins without multi-thread direct BLAS calls");
     }
 
