@@ -7,8 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 ref="${1:?usage: run-ab.sh REF [rounds] [steps] [preset] [batch]}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=SKYLAKEX; fi
+. "$here/scripts/native-env.sh"
 wt="$(mktemp -d "${TMPDIR:-/tmp}/jepa4j-ab.XXXXXX")"
 git -C "$here" worktree add -q --detach "$wt" "$ref"
 trap 'git -C "$here" worktree remove --force "$wt"' EXIT

@@ -6,8 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${1:-5}"; out="${2:-runs/bench-mkl}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=SKYLAKEX; fi
+. "$here/scripts/native-env.sh"
 (cd "$here" && mvn -B -q ${MAVEN_OFFLINE:-} -Pmkl -DskipTests package -pl benchmarks/mkl -am) >&2
 cd "$here"
 mkdir -p "$out"; csv="$out/blas.csv"; : > "$csv"

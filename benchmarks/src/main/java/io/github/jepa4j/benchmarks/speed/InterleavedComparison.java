@@ -32,6 +32,9 @@ import java.util.Locale;
 public final class InterleavedComparison {
     private InterleavedComparison() {}
 
+    /** Warm-up steps of each short run, before its measured steps. */
+    static final int WARMUP = 5;
+
     /** Per-round medians of both builds, ms/step. */
     record Result(double[] a, double[] b) {
         double medianA() {
@@ -55,8 +58,9 @@ public final class InterleavedComparison {
 
         String markdown(String labelA, String labelB, String preset, int batch, int steps) {
             StringBuilder s = new StringBuilder("# Interleaved comparison\n\n");
-            s.append(String.format(Locale.ROOT, "Preset %s, batch %d, %d measured steps per run (after 5 warm-up steps), %d rounds; A = %s, B = %s."
-                    + " Each round runs A then B, or B then A (alternating), in one JVM.%n%n", preset, batch, steps, a.length, labelA, labelB));
+            s.append(String.format(Locale.ROOT, "Preset %s, batch %d, %d measured steps per run (after %d warm-up steps), %d rounds; A = %s, B = %s."
+                    + " Each round runs A then B, or B then A (alternating), in one JVM.%n%n", preset, batch, steps, WARMUP, a.length, labelA,
+                    labelB));
             s.append("| round | A ms/step | B ms/step | B / A |\n|---|---|---|---|\n");
             for (int i = 0; i < a.length; i++) {
                 s.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.3f |%n", i + 1, a[i], b[i], b[i] / a[i]));
@@ -81,7 +85,7 @@ public final class InterleavedComparison {
         }
         Measure a = new Measure(paths(args[0]), preset);
         Measure b = new Measure(paths(args[1]), preset);
-        Result r = run(rounds, (isA, round) -> (isA ? a : b).stepMs(batch, steps, round));
+        Result r = run(rounds, (isA, round) -> (isA ? a : b).stepMs(batch, steps));
         String md = r.markdown(System.getProperty("ab.labelA", args[0]), System.getProperty("ab.labelB", args[1]), preset, batch, steps);
         System.out.println(md);
         if (args.length > 6) {
@@ -145,8 +149,8 @@ public final class InterleavedComparison {
                     .getMethod("measure", presetClass, int.class, int.class, int.class, long.class, int.class);
         }
 
-        double stepMs(int batch, int steps, int round) throws ReflectiveOperationException {
-            Object row = measure.invoke(null, preset, batch, 5, steps, 7L, 0);
+        double stepMs(int batch, int steps) throws ReflectiveOperationException {
+            Object row = measure.invoke(null, preset, batch, WARMUP, steps, 7L, 0);
             return (double) row.getClass().getMethod("medianMs").invoke(row);
         }
     }

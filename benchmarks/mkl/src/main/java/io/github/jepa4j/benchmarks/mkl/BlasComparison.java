@@ -113,6 +113,7 @@ public final class BlasComparison {
         return o.shape.flops() / median(t);
     }
 
+    /** As {@code SpeedRow.median} in benchmarks, which this module does not depend on (it loads no ND4J). */
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
