@@ -32,6 +32,8 @@ class InterleavedComparisonTest {
         String md = r.markdown("old", "new", "ref", 64, 20);
         assertTrue(md.contains("B / A = 0.970; B faster in 3 of 4 rounds"), md);
         assertTrue(md.contains("| 2 | 110.0 | 120.0 | 1.091 |"), md);
+        // A tie is not a win for B.
+        assertEquals(0, InterleavedComparison.run(1, (isA, round) -> 100.0).bFaster());
     }
 
     @Test

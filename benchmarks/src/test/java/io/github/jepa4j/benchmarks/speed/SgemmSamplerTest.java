@@ -44,6 +44,18 @@ class SgemmSamplerTest {
     }
 
     @Test
+    void eachSampleEndsWithTheSettlePause() {
+        long settle = SgemmSampler.settleMillis(System.getenv("OPENBLAS_THREAD_TIMEOUT"),
+                Kernels.hostBackend() && Gemm.direct() && io.github.jepa4j.core.tensor.BlasThreads.DEFAULT > 1);
+        SgemmSampler s = new SgemmSampler(64, 32, 32);
+        long t0 = System.nanoTime();
+        s.sample();
+        s.sample();
+        // A lower bound only (sleep guarantees it): the next step must not start beside spinning BLAS workers.
+        assertTrue((System.nanoTime() - t0) / 1e6 >= 2 * settle, "two samples took less than two pauses of " + settle + " ms");
+    }
+
+    @Test
     void badSizesAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SgemmSampler(0, 64, 128));
         assertTrue(e.getMessage().contains("0x64x128"), e.getMessage());
