@@ -5,6 +5,9 @@
  * by {@link io.github.jepa4j.core.train.PhaseTimes}, with analytic FLOPs ({@link
  * io.github.jepa4j.benchmarks.speed.StepFlops}) against an sgemm sampled between the same steps
  * ({@link io.github.jepa4j.benchmarks.speed.SgemmSampler}); machine facts in {@link
- * io.github.jepa4j.benchmarks.speed.Machine}.
+ * io.github.jepa4j.benchmarks.speed.Machine}. {@link io.github.jepa4j.benchmarks.speed.BlockBreakdown}
+ * ({@code ./jepa4j bench block}) splits one core's time inside the step's transformer blocks into
+ * their parts; {@link io.github.jepa4j.benchmarks.speed.InterleavedComparison} compares two builds
+ * in one JVM ({@code benchmarks/run-ab.sh}).
  */
 package io.github.jepa4j.benchmarks.speed;

@@ -223,6 +223,11 @@ public final class Kernels {
         inline = on;
     }
 
+    /** Whether kernels currently run inline (see {@link #setInline}). */
+    public static boolean inline() {
+        return inline;
+    }
+
     /** Runs {@code body} over [0, n) in {@code chunks} contiguous pieces; piece 0 on this thread. */
     private static void parallel(int n, int chunks, Range body) {
         if (chunks <= 1) {
