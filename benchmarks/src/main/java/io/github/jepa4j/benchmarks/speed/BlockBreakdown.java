@@ -372,7 +372,7 @@ public final class BlockBreakdown {
         s.append(String.format(Locale.ROOT, "Backend %s; device %s; OPENBLAS_CORETYPE=%s; GEMMs %s; one BLAS thread per product, fused"
                         + " kernels inline (as each of the concurrent step's two streams); float32. Medians of %d repetitions after %d"
                         + " warm-up ones. Regenerate: `./jepa4j bench block --presets %s --reps %d`.%n",
-                Machine.backend(), Machine.device(), env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
+                Machine.backend(), Machine.device(), SpeedTable.env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
                 o.reps(), o.warmup(), String.join(",", o.presets()), o.reps()));
         for (PresetResult pr : all) {
             double sg = pr.sgemm1t();
@@ -446,10 +446,5 @@ public final class BlockBreakdown {
             }
         }
         return s.toString();
-    }
-
-    private static String env(String k) {
-        String v = System.getenv(k);
-        return v == null ? "unset" : v;
     }
 }

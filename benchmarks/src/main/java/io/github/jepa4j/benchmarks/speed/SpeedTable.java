@@ -355,7 +355,7 @@ public final class SpeedTable {
         return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    private static String env(String k) {
+    static String env(String k) {
         String v = System.getenv(k);
         return v == null ? "unset" : v;
     }
