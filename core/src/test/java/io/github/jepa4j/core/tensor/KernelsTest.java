@@ -143,7 +143,8 @@ class KernelsTest {
     @Test
     void softmaxRowsMatchesComposedOps() {
         for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (long[] shape : new long[][] {{7, 5}, {1400, 49}, {3, 1}, {2, 3000}}) {
+            // 130 and 1568: rows that take their maxima with maxF (from 128), one with a tail of 2.
+            for (long[] shape : new long[][] {{7, 5}, {1400, 49}, {3, 1}, {2, 3000}, {9, 130}, {5, 1568}}) {
                 INDArray x = offsetView(dt, 4, 11, shape[0], shape[1]).muli(3);
                 INDArray p = Nd4j.create(dt, shape);
                 Kernels.softmaxRows(x, p);
@@ -167,6 +168,41 @@ class KernelsTest {
         assertEquals(1f, p.getFloat(0, 0), 1e-7f);
         assertTrue(p.getFloat(0, 1) < 1e-30f);
         assertEquals(1f / 3, p.getFloat(1, 2), 1e-7f);
+    }
+
+    @Test
+    void rowMaximumEqualsTheSerialMaximumForEveryLengthAndOffset() {
+        java.util.Random rnd = new java.util.Random(3);
+        float[] a = new float[300];
+        for (int n = 1; n <= 140; n++) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (rnd.nextGaussian() * 100);
+            }
+            a[rnd.nextInt(a.length)] = Float.NEGATIVE_INFINITY;
+            int from = rnd.nextInt(a.length - n + 1);
+            float serial = Float.NEGATIVE_INFINITY;
+            for (int j = from; j < from + n; j++) {
+                serial = Math.max(serial, a[j]);
+            }
+            assertEquals(serial, Kernels.maxF(a, from, n), "n=" + n + " from=" + from);
+        }
+        float[] flat = {-5f, -5f, -5f, -5f, -5f};
+        assertEquals(-5f, Kernels.maxF(flat, 0, 5));
+        float[] last = {1f, 2f, 3f, 4f, 9f};
+        assertEquals(9f, Kernels.maxF(last, 0, 5), "the maximum in the tail after the groups of four");
+    }
+
+    @Test
+    void aNanInALongRowStillMakesItsSoftmaxNan() {
+        // maxF skips a NaN where Math.max would return it; the row must come out NaN all the same.
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 200);
+        x.putScalar(0, 17, Float.NaN);
+        INDArray p = Nd4j.create(DataType.FLOAT, 2, 200);
+        Kernels.softmaxRows(x, p);
+        for (int j = 0; j < 200; j++) {
+            assertTrue(Float.isNaN(p.getFloat(0, j)), "entry " + j);
+        }
+        assertEquals(1.0, p.getRow(1).sumNumber().doubleValue(), 1e-5, "the other row is untouched");
     }
 
     @Test
