@@ -33,15 +33,19 @@ import picocli.CommandLine.Option;
  * GFLOP/s of the step's matrix products ({@link StepFlops}) against an sgemm (through {@link io.github.jepa4j.core.tensor.Gemm#mm}) of the model's
  * MLP shape sampled between the row's steps ({@link SgemmSampler}), peak RSS, the backend and the device.
  *
- * <p>Per row: {@code --warmup} steps excluded, then medians over {@code --steps} steps (20 by
- * default; each phase's median separately, so phases sum to about, not exactly, the median step).
+ * <p>Per row: {@code --warmup} steps excluded (50 by default: HotSpot is still compiling the
+ * step's code over the first 50-100 steps of the reference model, which ran 205-265 ms/step over
+ * steps 0-24 and 155-165 from about step 75 on), then medians over {@code --steps} steps (20 by
+ * default; each phase's median separately, so phases sum to about, not exactly, the median step),
+ * measured back to back in groups of {@code --group} (5) with the sgemm sampled after each group
+ * and {@code --rewarm} (1) unmeasured step after each sample ({@link Schedule}).
  * Data = the batch source's wait: masks are drawn on the trainer thread each step and the pixels
  * come from a pool of random tensors, so it is the masking cost, with no decoding. Peak RSS is
  * the process's (JVM heap included) since the row started; rows run in one JVM, one after another.
  *
  * <p>Options: {@code --presets ref,vit-tiny,vit-small,video-tiny} {@code --batches LIST} (numbers
  * for every preset, or {@code preset=b1/b2} entries, e.g. {@code ref=64/128,vit-tiny=8}; default
- * each preset's own batch) {@code --steps 20} {@code --warmup 10} {@code --seed 1}
+ * each preset's own batch) {@code --steps 20} {@code --warmup 50} {@code --group 5} {@code --rewarm 1} {@code --seed 1}
  * {@code --out runs/bench-speed} {@code --note TEXT} (added under the table), {@code --rss-steps N}
  * (afterwards, N more steps of the first row, printing RSS every N/10 steps: a leak check).
  * Writes {@code OUT/speed.md} and {@code OUT/speed.csv}.
@@ -50,12 +54,12 @@ public final class SpeedTable {
     private SpeedTable() {}
 
     /** Parsed options. */
-    public record Options(List<String> presets, Map<String, List<Integer>> batches, int steps, int warmup, long seed,
-                          Path out, String note, int rssSteps) {
+    public record Options(List<String> presets, Map<String, List<Integer>> batches, int steps, int warmup, int group,
+                          int rewarm, long seed, Path out, String note, int rssSteps) {
         public Options {
-            if (steps < 1 || warmup < 0 || rssSteps < 0) {
-                throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --rss-steps >= 0; got steps=" + steps
-                        + " warmup=" + warmup + " rss-steps=" + rssSteps);
+            if (steps < 1 || warmup < 0 || group < 1 || rewarm < 0 || rssSteps < 0) {
+                throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --group >= 1, --rewarm >= 0, --rss-steps >= 0;"
+                        + " got steps=" + steps + " warmup=" + warmup + " group=" + group + " rewarm=" + rewarm + " rss-steps=" + rssSteps);
             }
             for (String p : presets) {
                 SpeedPreset.of(p);
@@ -125,8 +129,15 @@ public final class SpeedTable {
         @Option(names = "--steps", paramLabel = "N", description = "measured steps per row")
         int steps = 20;
 
-        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured steps before them")
-        int warmup = 10;
+        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured steps before them (HotSpot compiles the step's"
+                + " code for the first 50-100 steps of the reference model)")
+        int warmup = DEFAULT_WARMUP;
+
+        @Option(names = "--group", paramLabel = "N", description = "measured steps run back to back between two sgemm samples")
+        int group = DEFAULT_GROUP;
+
+        @Option(names = "--rewarm", paramLabel = "N", description = "unmeasured steps after each sgemm sample")
+        int rewarm = DEFAULT_REWARM;
 
         @Option(names = "--seed", paramLabel = "N")
         long seed = 1;
@@ -144,7 +155,7 @@ public final class SpeedTable {
         /** The validated options. */
         Options options() {
             List<String> p = List.of(presets.split(","));
-            return new Options(p, Options.parseBatches(p, batches), steps, warmup, seed, out, note, rssSteps);
+            return new Options(p, Options.parseBatches(p, batches), steps, warmup, group, rewarm, seed, out, note, rssSteps);
         }
 
         @Override
@@ -175,7 +186,8 @@ public final class SpeedTable {
             for (int b : e.getValue()) {
                 System.err.printf(Locale.ROOT, "bench speed: %s batch %d (%d warm-up + %d steps)...%n", p.name(), b, o.warmup(), o.steps());
                 long t0 = System.nanoTime();
-                SpeedRow r = measure(p, b, o.warmup(), o.steps(), o.seed(), first ? o.rssSteps() : 0);
+                SpeedRow r = measure(p, b, new Schedule(o.warmup(), o.steps(), o.group(), o.rewarm()), o.seed(),
+                        first ? o.rssSteps() : 0);
                 first = false;
                 System.err.printf(Locale.ROOT, "bench speed: %s batch %d: median %.1f ms/step (%.0f s)%n", p.name(), b, r.medianMs(),
                         (System.nanoTime() - t0) / 1e9);
@@ -185,8 +197,77 @@ public final class SpeedTable {
         return rows;
     }
 
-    /** Measures one preset at one batch size through the {@link Trainer}, with phase timing. */
+    /** Default unmeasured steps before a row's measured ones. */
+    static final int DEFAULT_WARMUP = 50;
+    /** Default measured steps between two sgemm samples. */
+    static final int DEFAULT_GROUP = 5;
+    /** Default unmeasured steps after each sgemm sample. */
+    static final int DEFAULT_REWARM = 1;
+
+    /**
+     * Which of a row's trainer steps are measured, and after which the sgemm reference is sampled:
+     * {@code warmup} unmeasured steps, then groups of {@code group} measured steps run back to
+     * back, each followed by an sgemm sample ({@link SgemmSampler#sample}, which ends in a pause)
+     * and then {@code rewarm} unmeasured steps, until {@code steps} steps are measured.
+     *
+     * <p>Why groups: on this project's 2-vCPU VM a step that follows an idle pause of both cores
+     * runs slower. With a 270 ms sleep after every step the steps read a median 204-208 ms against
+     * 160-180 ms for the same steps back to back (one JVM, alternating phases of 20 steps); a busy
+     * wait on one core did the same (206 against 185), a busy wait on both did not (162 against
+     * 162). Sampling after every step, as this table did before, therefore measured steps that
+     * training, whose steps run back to back, never sees; with a sample every 5 steps the steps read
+     * as back to back (166-174 against 168-190).
+     */
+    public record Schedule(int warmup, int steps, int group, int rewarm) {
+        public Schedule {
+            if (warmup < 0 || steps < 1 || group < 1 || rewarm < 0) {
+                throw new IllegalArgumentException("bad step schedule: warmup=" + warmup + " steps=" + steps + " group=" + group
+                        + " rewarm=" + rewarm);
+            }
+        }
+
+        /** One sgemm sample after every step, no re-warm: the table's schedule before session 13. */
+        public static Schedule everyStep(int warmup, int steps) {
+            return new Schedule(warmup, steps, 1, 0);
+        }
+
+        /** Groups of measured steps, so sgemm samples. */
+        public int groups() {
+            return (steps + group - 1) / group;
+        }
+
+        /** Trainer steps the schedule runs: warm-up, measured and re-warm steps. */
+        public long totalSteps() {
+            return (long) warmup + steps + (long) rewarm * (groups() - 1);
+        }
+
+        /** The index among the measured steps of trainer step {@code step} (0-based), or -1 when it is not measured. */
+        public int measuredIndex(long step) {
+            long i = step - warmup;
+            if (i < 0) {
+                return -1;
+            }
+            long cycle = (long) group + rewarm;
+            long k = i % cycle;
+            long index = i / cycle * group + k;
+            return k < group && index < steps ? (int) index : -1;
+        }
+
+        /** Whether the sgemm reference is sampled after trainer step {@code step}: the last step of each group. */
+        public boolean sampleAfter(long step) {
+            int index = measuredIndex(step);
+            return index >= 0 && ((index + 1) % group == 0 || index == steps - 1);
+        }
+    }
+
+    /** {@link #measure(SpeedPreset, int, Schedule, long, int)} with an sgemm sample after every step ({@link Schedule#everyStep}). */
     public static SpeedRow measure(SpeedPreset p, int batch, int warmup, int steps, long seed, int rssSteps) {
+        return measure(p, batch, Schedule.everyStep(warmup, steps), seed, rssSteps);
+    }
+
+    /** Measures one preset at one batch size through the {@link Trainer}, with phase timing. */
+    public static SpeedRow measure(SpeedPreset p, int batch, Schedule schedule, long seed, int rssSteps) {
+        int steps = schedule.steps();
         System.gc();
         var enc = p.encoder();
         boolean hwm = Machine.resetPeakRss();
@@ -198,7 +279,7 @@ public final class SpeedTable {
         }
         double[] flops = {0};
         double[] maxRss = {Machine.rssMb()};
-        // Sampled after every measured step, outside it: the step and its reference see the same machine.
+        // Sampled between groups of measured steps, outside them: the steps and their reference see the same machine.
         SgemmSampler sgemm = new SgemmSampler(Math.min(batch * enc.numTokens(), 8192), enc.dim(), enc.mlpHidden());
         MaskedJepaTask task = new MaskedJepaTask(p.config(), DataType.FLOAT, seed).phaseTimes(times);
         SyntheticSource source = new SyntheticSource(p, batch, seed);
@@ -206,17 +287,20 @@ public final class SpeedTable {
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStepEnd(StepEvent ev) {
-                int i = (int) ev.step() - warmup;
-                if (i >= 0 && i < steps) {
+                int i = schedule.measuredIndex(ev.step());
+                if (i >= 0) {
                     stepMs[i] = ev.stepMillis();
                     for (Phase ph : Phase.values()) {
                         phaseMs.get(ph)[i] = times.millis(ph);
                     }
                     flops[0] += StepFlops.step(enc, p.config().predictor(), source.last());
+                }
+                if (schedule.sampleAfter(ev.step())) {
                     sgemm.sample();
                 }
                 maxRss[0] = Math.max(maxRss[0], Machine.rssMb());
-                if (i >= steps && (i - steps + 1) % every == 0) {
+                long after = ev.step() + 1 - schedule.totalSteps();
+                if (after > 0 && after % every == 0) {
                     double rss = Machine.rssMb();
                     double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
                     System.out.printf(Locale.ROOT, "rss after %d steps: RSS %.0f MB, Java heap committed %.0f MB, native %.0f MB%n",
@@ -225,7 +309,7 @@ public final class SpeedTable {
             }
         };
         try (Trainer<MaskedBatch> t = Trainer.builder(task, source)
-                .totalSteps((long) warmup + steps + rssSteps).seed(seed).phaseTimes(times).listener(listener).build()) {
+                .totalSteps(schedule.totalSteps() + rssSteps).seed(seed).phaseTimes(times).listener(listener).build()) {
             t.fit();
         }
         double peak = hwm ? Math.max(Machine.statusMb("VmHWM"), maxRss[0]) : maxRss[0];
@@ -254,11 +338,12 @@ public final class SpeedTable {
         StringBuilder s = new StringBuilder();
         s.append("# jepa4j training-step speed\n\n");
         s.append(String.format(Locale.ROOT, "Backend %s; device %s; %d cores visible to the JVM; OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; %s; float32; %s. Medians over %d steps after %d warm-up steps.%n%n",
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; %s; float32; %s. Medians over %d steps after %d warm-up steps,"
+                        + " measured back to back in groups of %d with an sgemm sample and %d unmeasured step(s) after each group.%n%n",
                 Machine.backend(), Machine.device(), Runtime.getRuntime().availableProcessors(), env("OMP_NUM_THREADS"),
                 env("OMP_WAIT_POLICY"), env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
                 concurrency(),
-                LocalDate.now(), o.steps(), o.warmup()));
+                LocalDate.now(), o.steps(), o.warmup(), o.group(), o.rewarm()));
         s.append("| preset | model | batch | ms/step | p10–p90 ms |");
         for (String h : PHASE_HEADERS) {
             s.append(' ').append(h).append(" |");
@@ -286,9 +371,10 @@ public final class SpeedTable {
                 + " only the wait for it afterwards, and backward includes the wait for the last weight gradients."
                 + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
                 + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores),"
-                + " three timed calls after two untimed ones after each measured step (median and p10–p90 of the timed calls; the"
-                + " machine's rate drifts between runs, so the step is compared with the rate of the same minutes), then a pause until"
-                + " OpenBLAS's woken threads stop spinning, so that they do not slow the next step; 1-thread sgemm ="
+                + " three timed calls after two untimed ones after each group of measured steps (median and p10–p90 of the timed"
+                + " calls; the machine's rate drifts between runs, so the steps are compared with the rate of the same minutes), then"
+                + " a pause until OpenBLAS's woken threads stop spinning, then the unmeasured step(s): on this VM a step right after"
+                + " an idle pause of both cores runs slower, and training runs its steps back to back; 1-thread sgemm ="
                 + " the same product on one BLAS thread, timed before the default-thread calls,"
                 + " as each product of the concurrent step runs. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
@@ -315,7 +401,8 @@ public final class SpeedTable {
         if (b.length() > 0) {
             s.append(" --batches ").append(b);
         }
-        s.append(o.steps() != 20 ? " --steps " + o.steps() : "").append(o.warmup() != 3 ? " --warmup " + o.warmup() : "");
+        s.append(o.steps() != 20 ? " --steps " + o.steps() : "").append(o.warmup() != DEFAULT_WARMUP ? " --warmup " + o.warmup() : "");
+        s.append(o.group() != DEFAULT_GROUP ? " --group " + o.group() : "").append(o.rewarm() != DEFAULT_REWARM ? " --rewarm " + o.rewarm() : "");
         s.append(o.seed() != 1 ? " --seed " + o.seed() : "");
         return s.toString();
     }

@@ -1,5 +1,6 @@
 package io.github.jepa4j.benchmarks.speed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,15 @@ class SpeedTableTest {
 
     @Test
     void tinyModelTwoStepsWritesTableAndCsvWithPhasesThatTileTheStep() throws Exception {
-        SpeedTable.Options o = SpeedTable.Options.parse("--presets", "ref", "--batches", "8", "--steps", "2", "--warmup", "1",
-                "--out", dir.toString(), "--note", "test run");
+        SpeedTable.Options o = SpeedTable.Options.parse("--presets", "ref", "--batches", "8", "--steps", "3", "--warmup", "1",
+                "--group", "2", "--out", dir.toString(), "--note", "test run");
         List<SpeedRow> rows = SpeedTable.run(o);
         assertEquals(1, rows.size());
         SpeedRow r = rows.get(0);
         assertEquals(8, r.batch());
         assertTrue(r.medianMs() > 0 && r.sgemmGflops() > 0 && r.peakRssMb() > 0 && r.flopsPerStep() > 1e9, r.toString());
-        assertEquals(3 * r.steps(), r.sgemm().samples(), "three timed sgemm calls after each measured step");
+        assertEquals(3, r.steps());
+        assertEquals(3 * 2, r.sgemm().samples(), "three timed sgemm calls after each of the two groups of measured steps");
         // Per step, the laps tile the step: phases sum to the trainer's step time up to bookkeeping outside them.
         for (int i = 0; i < r.steps(); i++) {
             double sum = 0;
@@ -56,7 +58,7 @@ class SpeedTableTest {
         assertEquals(cells, table.get(2).chars().filter(c -> c == '|').count(), table.get(2));
         assertTrue(table.get(2).startsWith("| ref | ") && table.get(2).contains("images/s"), table.get(2));
         assertTrue(md.contains("Backend CPU") && md.contains("test run"), md);
-        assertTrue(md.contains("`./jepa4j bench speed --presets ref --batches ref=8 --steps 2 --warmup 1`"), md);
+        assertTrue(md.contains("`./jepa4j bench speed --presets ref --batches ref=8 --steps 3 --warmup 1 --group 2`"), md);
 
         List<String> csv = Files.readAllLines(dir.resolve("speed.csv"));
         assertEquals(2, csv.size());
@@ -82,17 +84,51 @@ class SpeedTableTest {
     }
 
     @Test
+    void scheduleMeasuresGroupsBackToBackAndSamplesAfterEach() {
+        // 2 warm-up steps, 7 measured in groups of 3, 1 re-warm step after each sample.
+        var s = new SpeedTable.Schedule(2, 7, 3, 1);
+        int[] index = new int[12];
+        StringBuilder samples = new StringBuilder();
+        for (int step = 0; step < 12; step++) {
+            index[step] = s.measuredIndex(step);
+            if (s.sampleAfter(step)) {
+                samples.append(step).append(' ');
+            }
+        }
+        assertArrayEquals(new int[] {-1, -1, 0, 1, 2, -1, 3, 4, 5, -1, 6, -1}, index);
+        assertEquals("4 8 10 ", samples.toString(), "after each full group and after the last, partial one");
+        assertEquals(3, s.groups());
+        assertEquals(11, s.totalSteps(), "no re-warm step after the last group");
+
+        // The schedule before session 13: a sample after every measured step, nothing in between.
+        var every = SpeedTable.Schedule.everyStep(3, 4);
+        assertEquals(7, every.totalSteps());
+        for (int step = 3; step < 7; step++) {
+            assertEquals(step - 3, every.measuredIndex(step));
+            assertTrue(every.sampleAfter(step));
+        }
+        assertEquals(-1, every.measuredIndex(7));
+        var e = assertThrows(IllegalArgumentException.class, () -> new SpeedTable.Schedule(0, 5, 0, 1));
+        assertTrue(e.getMessage().contains("group=0"), e.getMessage());
+    }
+
+    @Test
     void flagsParseWithHelpAndUnknownFlagsReported() {
+        IllegalArgumentException e0;
         var o = SpeedTable.Options.parse("--presets", "ref", "--steps", "5", "--warmup", "0", "--seed", "9", "--out", "x",
                 "--note", "n", "--rss-steps", "4");
-        assertEquals(new SpeedTable.Options(List.of("ref"), Map.of("ref", List.of(64)), 5, 0, 9, Path.of("x"), "n", 4), o);
+        assertEquals(new SpeedTable.Options(List.of("ref"), Map.of("ref", List.of(64)), 5, 0, 5, 1, 9, Path.of("x"), "n", 4), o);
         var d = SpeedTable.Options.parse();
-        assertEquals(List.of(20, 10, 1L, Path.of("runs/bench-speed"), 0), List.of(d.steps(), d.warmup(), d.seed(), d.out(), d.rssSteps()));
+        assertEquals(List.of(20, 50, 5, 1, 1L, Path.of("runs/bench-speed"), 0),
+                List.of(d.steps(), d.warmup(), d.group(), d.rewarm(), d.seed(), d.out(), d.rssSteps()));
+        e0 = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--group", "0"));
+        assertTrue(e0.getMessage().contains("group=0"), e0.getMessage());
         var e = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--bogus", "1"));
         assertTrue(e.getMessage().startsWith("unknown flag '--bogus'; valid: ") && e.getMessage().contains("--rss-steps"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SpeedTable.Options.parse("--help"));
-        for (String flag : List.of("--presets", "--batches", "--steps", "--warmup", "--seed", "--out", "--note", "--rss-steps")) {
+        for (String flag : List.of("--presets", "--batches", "--steps", "--warmup", "--group", "--rewarm", "--seed", "--out", "--note",
+                "--rss-steps")) {
             assertTrue(e.getMessage().contains(flag), flag + " missing from\n" + e.getMessage());
         }
         assertTrue(e.getMessage().startsWith("Usage: jepa4j bench speed"), e.getMessage());
