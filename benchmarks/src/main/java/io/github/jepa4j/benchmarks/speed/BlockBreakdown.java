@@ -50,7 +50,8 @@ import picocli.CommandLine.Option;
  * the median context and target-block sizes over 16 sampled batches.
  *
  * <p>Options: {@code --presets ref} {@code --batch N} (default: the preset's) {@code --reps 30}
- * {@code --warmup 10} {@code --seed 1} {@code --out runs/bench-block}. Writes
+ * {@code --warmup 100} (with 10 warm-up repetitions the reference target encoder read 103 ms per
+ * step, with 200 93 ms: the layers' glue code was still being compiled) {@code --seed 1} {@code --out runs/bench-block}. Writes
  * {@code OUT/block.md} and {@code OUT/block.csv}.
  */
 public final class BlockBreakdown {
@@ -314,8 +315,9 @@ public final class BlockBreakdown {
         @Option(names = "--reps", paramLabel = "N", description = "measured repetitions per block shape")
         int reps = 30;
 
-        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured repetitions before them")
-        int warmup = 10;
+        @Option(names = "--warmup", paramLabel = "N", description = "unmeasured repetitions before them (HotSpot compiles the"
+                + " layers' code over the first hundred or so)")
+        int warmup = 100;
 
         @Option(names = "--seed", paramLabel = "N")
         long seed = 1;

@@ -847,6 +847,65 @@ public final class Kernels {
     }
 
     // ------------------------------------------------------------------------------------------
+    // AdamW
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * One AdamW step over flat FLOAT buffers in a single pass (see {@code optim.AdamW} for the
+     * equations): {@code p -= decay * mask * p}, then {@code m = beta1 m + (1 - beta1) g},
+     * {@code v = beta2 v + (1 - beta2) g^2}, {@code p -= lr * scale * m / (sqrt(v) + epsHat)}, with
+     * the step's constants {@code scale = sqrt(1 - beta2^t) / (1 - beta1^t)} and
+     * {@code epsHat = eps sqrt(1 - beta2^t)} computed by the caller. The four ND4J ops this replaces
+     * (masked decay, decay axpy, {@code adam_updater}, update axpy) read and wrote the buffers 15
+     * times; this reads five and writes three. {@code g} and {@code mask} are not written.
+     */
+    public static void adamWStep(INDArray p, INDArray g, INDArray mask, INDArray m, INDArray v, double decay, double lr,
+                                 double beta1, double beta2, double scale, double epsHat) {
+        check(p, g, mask, m, v);
+        sameLength("adamWStep", p, g);
+        sameLength("adamWStep", p, mask);
+        sameLength("adamWStep", p, m);
+        sameLength("adamWStep", p, v);
+        if (p.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("adamWStep: FLOAT buffers only, got " + p.dataType());
+        }
+        int n = (int) p.length();
+        FloatBuffer pb = floats(p), gb = floats(g), kb = floats(mask), mb = floats(m), vb = floats(v);
+        int po = off(p), go = off(g), ko = off(mask), mo = off(m), vo = off(v);
+        float fDecay = (float) decay, fLr = (float) lr, b1 = (float) beta1, b2 = (float) beta2;
+        float c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), fScale = (float) scale, fEps = (float) epsHat;
+        parallel(n, chunks(n, PARALLEL_MIN), (from, to, c) -> {
+            float[][] tiles = FTILES.get();
+            float[] pt = tiles[0], gt = tiles[1], kt = tiles[2], mt = tiles[3], vt = tiles[4];
+            for (int i0 = from; i0 < to; i0 += TILE) {
+                int len = Math.min(TILE, to - i0);
+                pb.get(po + i0, pt, 0, len);
+                gb.get(go + i0, gt, 0, len);
+                kb.get(ko + i0, kt, 0, len);
+                mb.get(mo + i0, mt, 0, len);
+                vb.get(vo + i0, vt, 0, len);
+                adamWTileF(pt, gt, kt, mt, vt, len, fDecay, fLr, b1, b2, c1, c2, fScale, fEps);
+                pb.put(po + i0, pt, 0, len);
+                mb.put(mo + i0, mt, 0, len);
+                vb.put(vo + i0, vt, 0, len);
+            }
+        });
+    }
+
+    private static void adamWTileF(float[] pt, float[] gt, float[] kt, float[] mt, float[] vt, int len, float decay, float lr,
+                                   float b1, float b2, float c1, float c2, float scale, float eps) {
+        for (int i = 0; i < len; i++) {
+            float gi = gt[i];
+            float pi = pt[i] - decay * (kt[i] * pt[i]);
+            float mi = b1 * mt[i] + c1 * gi;
+            float vi = b2 * vt[i] + c2 * (gi * gi);
+            mt[i] = mi;
+            vt[i] = vi;
+            pt[i] = pi - lr * (scale * mi / ((float) Math.sqrt(vi) + eps));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Softmax over rows
     // ------------------------------------------------------------------------------------------
 

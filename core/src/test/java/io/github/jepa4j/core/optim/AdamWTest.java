@@ -2,13 +2,16 @@ package io.github.jepa4j.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jepa4j.core.nn.Init;
 import io.github.jepa4j.core.nn.Param;
 import io.github.jepa4j.core.nn.ParamStore;
+import io.github.jepa4j.core.tensor.Kernels;
 import io.github.jepa4j.core.testing.Close;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -104,6 +107,21 @@ class AdamWTest {
         }
     }
 
+    /** Each error within {@code tol} times the largest magnitude of {@code expected} (float rounding, with cancellation in m). */
+    private static void assertNearScale(String what, double[] expected, double[] actual, double tol) {
+        double scale = 0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(actual[i] - expected[i]);
+            if (!(err <= tol * scale)) {
+                throw new AssertionError(String.format("%s[%d] = %.17g, expected %.17g (error %.3g > %.1g x %.3g)",
+                        what, i, actual[i], expected[i], err, tol, scale));
+            }
+        }
+    }
+
     @Test
     void matchesPyTorchAdamWInDouble() {
         for (AdamWConfig cfg : new AdamWConfig[] {AdamWConfig.defaults(), new AdamWConfig(0.8, 0.95, 1e-6)}) {
@@ -126,15 +144,53 @@ class AdamWTest {
     }
 
     @Test
+    void floatStepIsTheFusedKernelAndMatchesPyTorchAdamWToFloatPrecision() {
+        for (AdamWConfig cfg : new AdamWConfig[] {AdamWConfig.defaults(), new AdamWConfig(0.8, 0.95, 1e-6)}) {
+            ParamStore fused = store(DataType.FLOAT, 7);
+            ParamStore ops = store(DataType.FLOAT, 7);
+            AdamW optFused = new AdamW(fused, cfg);
+            AdamW optOps = new AdamW(ops, cfg);
+            Reference ref = new Reference(fused, cfg.beta1(), cfg.beta2(), cfg.eps());
+            boolean identical = true;
+            for (int step = 0; step < LR.length; step++) {
+                double[] g = gradients(step, (int) fused.size());
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) g[i]; // what the FLOAT gradient buffer holds
+                }
+                fused.grads().assign(Nd4j.createFromArray(g));
+                ops.grads().assign(Nd4j.createFromArray(g));
+                optFused.step(LR[step], WD[step]);
+                try {
+                    Kernels.setEnabled(false); // the four ND4J ops the kernel replaces
+                    optOps.step(LR[step], WD[step]);
+                } finally {
+                    Kernels.setEnabled(true);
+                }
+                ref.step(g, LR[step], WD[step]);
+                String at = cfg + " step " + step;
+                assertNearScale("params " + at, ref.p, doubles(fused.params()), 1e-6);
+                assertNearScale("m " + at, ref.m, doubles(optFused.firstMoment()), 1e-6);
+                assertNearScale("v " + at, ref.v, doubles(optFused.secondMoment()), 1e-6);
+                assertNearScale("params against the ND4J ops " + at, doubles(ops.params()), doubles(fused.params()), 1e-6);
+                identical &= Arrays.equals(doubles(ops.params()), doubles(fused.params()));
+            }
+            // Float rounding differs between the two, so equal bits would mean the kernel never ran.
+            assertFalse(identical, "the FLOAT step must take the fused kernel");
+        }
+    }
+
+    @Test
     void epsilonIsAddedToTheBiasCorrectedRoot() {
         // One step with |g| = 1e-9: PyTorch gives lr * g / (|g| + eps) ~ 0.091 lr, whereas adding
         // eps to the uncorrected sqrt(v) (ND4J's Adam kernel as is) would give ~0.0032 lr.
-        ParamStore s = new ParamStore(DataType.DOUBLE);
-        s.add("b", new long[] {1}, false, Init.zeros());
-        s.allocate(1);
-        s.grads().assign(1e-9);
-        new AdamW(s).step(1.0, 0.0);
-        assertEquals(-1e-9 / (1e-9 + 1e-8), s.params().getDouble(0), 1e-15);
+        for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) { // FLOAT: the fused kernel
+            ParamStore s = new ParamStore(dt);
+            s.add("b", new long[] {1}, false, Init.zeros());
+            s.allocate(1);
+            s.grads().assign(1e-9);
+            new AdamW(s).step(1.0, 0.0);
+            assertEquals(-1e-9 / (1e-9 + 1e-8), s.params().getDouble(0), dt == DataType.DOUBLE ? 1e-15 : 1e-8, dt.toString());
+        }
     }
 
     @Test
