@@ -193,6 +193,19 @@ class KernelsTest {
     }
 
     @Test
+    void adamWStepRefusesMismatchedOrNonFloatBuffers() {
+        INDArray p = Nd4j.zeros(DataType.FLOAT, 10);
+        INDArray shortM = Nd4j.zeros(DataType.FLOAT, 9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.adamWStep(p, p.dup(), p.dup(), shortM, p.dup(), 0, 1e-3, 0.9, 0.999, 1, 1e-8));
+        assertTrue(e.getMessage().contains("adamWStep"), e.getMessage());
+        INDArray d = Nd4j.zeros(DataType.DOUBLE, 10);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Kernels.adamWStep(d, d.dup(), d.dup(), d.dup(), d.dup(), 0, 1e-3, 0.9, 0.999, 1, 1e-8));
+        assertTrue(e.getMessage().contains("FLOAT") && e.getMessage().contains("DOUBLE"), e.getMessage());
+    }
+
+    @Test
     void aNanInALongRowStillMakesItsSoftmaxNan() {
         // maxF skips a NaN where Math.max would return it; the row must come out NaN all the same.
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 200);
