@@ -104,6 +104,23 @@ public final class LayerNorm implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
+        return backward(gradOut, null);
+    }
+
+    /**
+     * {@code residual + backward(gradOut)}: the gradient a pre-norm block's residual branch adds to
+     * this LayerNorm's input gradient, summed in the same pass on the kernel path (the same bits as
+     * the separate add). {@code residual} has the input's shape and is not modified; null: none.
+     */
+    public INDArray backwardAdd(INDArray gradOut, INDArray residual) {
+        if (residual != null && residual.length() != (x2 == null ? -1 : x2.length())) {
+            throw new IllegalArgumentException("LayerNorm residual gradient must have the input's shape "
+                    + Arrays.toString(inShape) + ", got " + Arrays.toString(residual.shape()));
+        }
+        return backward(gradOut, residual);
+    }
+
+    private INDArray backward(INDArray gradOut, INDArray residual) {
         if (x2 == null) {
             throw new IllegalStateException("backward before forward");
         }
@@ -118,8 +135,9 @@ public final class LayerNorm implements Layer {
         INDArray gv = gamma == null ? null : gamma.value();
         INDArray dg = gamma == null ? null : gamma.grad();
         INDArray db = beta == null ? null : beta.grad();
-        if (Kernels.supports(x2, mean, rstd, gv, g, dx, dg, db)) {
-            Kernels.layerNormBackward(x2, mean, rstd, gv, g, dx, dg, db);
+        INDArray r = residual == null ? null : Layer.rows(residual);
+        if (Kernels.supports(x2, mean, rstd, gv, g, r, dx, dg, db)) {
+            Kernels.layerNormBackward(x2, mean, rstd, gv, g, r, dx, dg, db);
             return dx.reshape('c', inShape);
         }
         if (xhat == null) {
@@ -149,6 +167,9 @@ public final class LayerNorm implements Layer {
         dx.mean(colVec, 1);                   // mean of that = mean(gh) (xhat has zero mean)
         dx.subiColumnVector(colVec);
         dx.muliColumnVector(rstd);
+        if (r != null) {
+            r.add(dx, dx);
+        }
         return dx.reshape('c', inShape);
     }
 }

@@ -19,14 +19,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class TransformerBlock implements Layer {
     public static final double DEFAULT_LN_EPS = 1e-6;
 
-    private static final int H = 0, Y = 1, DH = 2, DX = 3;
+    private static final int H = 0, Y = 1;
 
     private final int dim;
     private final LayerNorm norm1;
     private final MultiHeadSelfAttention attn;
     private final LayerNorm norm2;
     private final Mlp mlp;
-    private final Scratch scratch = new Scratch(4);
+    private final Scratch scratch = new Scratch(2);
     private long[] inShape;
 
     /**
@@ -97,11 +97,8 @@ public final class TransformerBlock implements Layer {
             throw new IllegalArgumentException("transformer block gradient must be " + Arrays.toString(inShape)
                     + ", got " + Arrays.toString(gradOut.shape()));
         }
-        var dt = gradOut.dataType();
-        INDArray dh = scratch.get(DH, dt, inShape);
-        gradOut.add(norm2.backward(mlp.backward(gradOut)), dh);
-        INDArray dx = scratch.get(DX, dt, inShape);
-        dh.add(norm1.backward(attn.backward(dh)), dx);
-        return dx;
+        // The residual gradients are summed inside the LayerNorms' backward (same bits as a separate add).
+        INDArray dh = norm2.backwardAdd(mlp.backward(gradOut), gradOut);
+        return norm1.backwardAdd(attn.backward(dh), dh);
     }
 }

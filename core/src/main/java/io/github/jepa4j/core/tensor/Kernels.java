@@ -52,7 +52,7 @@ public final class Kernels {
     private static volatile boolean inline = false;
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("jepa4j.kernels"));
 
-    private static final int TILES = 6;
+    private static final int TILES = 7;
     private static final ThreadLocal<float[][]> FTILES = ThreadLocal.withInitial(() -> new float[TILES][TILE]);
     private static final ThreadLocal<double[][]> DTILES = ThreadLocal.withInitial(() -> new double[TILES][TILE]);
     /** LayerNorm backward folds its tile-shaped column-sum accumulators into double this often. */
@@ -603,7 +603,21 @@ public final class Kernels {
      */
     public static void layerNormBackward(INDArray x, INDArray mean, INDArray rstd, INDArray gamma,
                                          INDArray gradOut, INDArray dx, INDArray dgamma, INDArray dbeta) {
-        check(x, mean, rstd, gamma, gradOut, dx, dgamma, dbeta);
+        layerNormBackward(x, mean, rstd, gamma, gradOut, null, dx, dgamma, dbeta);
+    }
+
+    /**
+     * {@link #layerNormBackward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)}
+     * with {@code addend} (null: none) added to {@code dx} in the same pass: a pre-norm block's
+     * residual gradient, {@code dh = g + LN'(...)}, without a separate add over the rows. The sum
+     * is the same single float addition, so the bits equal those of the separate add.
+     */
+    public static void layerNormBackward(INDArray x, INDArray mean, INDArray rstd, INDArray gamma,
+                                         INDArray gradOut, INDArray addend, INDArray dx, INDArray dgamma, INDArray dbeta) {
+        check(x, mean, rstd, gamma, gradOut, addend, dx, dgamma, dbeta);
+        if (addend != null) {
+            sameLength("layerNormBackward", x, addend);
+        }
         int dim = (int) x.size(x.rank() - 1);
         checkLayerNorm("layerNormBackward", x, dim, mean, rstd, gamma, null);
         sameLength("layerNormBackward", x, gradOut);
@@ -626,14 +640,16 @@ public final class Kernels {
         double[][] colSums = affine ? new double[nChunks][2 * dim] : null;
         if (x.dataType() == DataType.FLOAT) {
             FloatBuffer xb = floats(x), gb = floats(gradOut), db = floats(dx), mb = floats(mean), rb = floats(rstd);
+            FloatBuffer ab = addend == null ? null : floats(addend);
             int xo = off(x), go = off(gradOut), dxo = off(dx), mo = off(mean), ro = off(rstd);
+            int ao = addend == null ? 0 : off(addend);
             float[] gam = affine ? readF(gamma) : null;
             parallel(rows, nChunks, (from, to, c) -> {
                 float[][] tiles = ftiles(rpt * dim);
                 float[] xt = tiles[0], gt = tiles[1], ght = tiles[2], gT = tiles[3];
                 // Column sums of g * xhat and g kept in tile layout (same index as the data, so
                 // the loop vectorises), folded into double every FLUSH_TILES tiles.
-                float[] accGx = tiles[4], accG = tiles[5];
+                float[] accGx = tiles[4], accG = tiles[5], at = tiles[6];
                 float[] ms = new float[rpt], rs = new float[rpt];
                 double[] sums = affine ? colSums[c] : null;
                 if (affine) {
@@ -650,6 +666,10 @@ public final class Kernels {
                     mb.get(mo + r0, ms, 0, nr);
                     rb.get(ro + r0, rs, 0, nr);
                     layerNormBackwardTileF(xt, gt, ght, gT, accGx, accG, affine, nr, dim, ms, rs);
+                    if (ab != null) {
+                        ab.get(ao + r0 * dim, at, 0, m);
+                        addTile(gt, at, m);
+                    }
                     db.put(dxo + r0 * dim, gt, 0, m);
                     if (affine && (++pending == FLUSH_TILES || r0 + rpt >= to)) {
                         flushColumns(accGx, accG, rpt, dim, sums);
@@ -659,7 +679,9 @@ public final class Kernels {
             });
         } else {
             DoubleBuffer xb = doubles(x), gb = doubles(gradOut), db = doubles(dx), mb = doubles(mean), rb = doubles(rstd);
+            DoubleBuffer ab = addend == null ? null : doubles(addend);
             int xo = off(x), go = off(gradOut), dxo = off(dx), mo = off(mean), ro = off(rstd);
+            int ao = addend == null ? 0 : off(addend);
             double[] gam = affine ? readD(gamma) : null;
             parallel(rows, nChunks, (from, to, c) -> {
                 double[][] tiles = DTILES.get();
@@ -667,6 +689,7 @@ public final class Kernels {
                 double[] xt = big ? new double[dim] : tiles[0];
                 double[] gt = big ? new double[dim] : tiles[1];
                 double[] ght = big ? new double[dim] : tiles[2];
+                double[] at = big ? new double[dim] : tiles[3];
                 double[] ms = new double[rpt], rs = new double[rpt];
                 double[] sums = affine ? colSums[c] : null;
                 for (int r0 = from; r0 < to; r0 += rpt) {
@@ -676,6 +699,12 @@ public final class Kernels {
                     mb.get(mo + r0, ms, 0, nr);
                     rb.get(ro + r0, rs, 0, nr);
                     layerNormBackwardTileD(xt, gt, ght, gam, sums, affine, nr, dim, ms, rs);
+                    if (ab != null) {
+                        ab.get(ao + r0 * dim, at, 0, nr * dim);
+                        for (int i = 0; i < nr * dim; i++) {
+                            gt[i] = at[i] + gt[i];
+                        }
+                    }
                     db.put(dxo + r0 * dim, gt, 0, nr * dim);
                 }
             });
@@ -689,6 +718,13 @@ public final class Kernels {
             }
             addInto(dgamma, total, 0, dim);
             addInto(dbeta, total, dim, dim);
+        }
+    }
+
+    /** {@code t[i] = a[i] + t[i]}: the operand order of {@code a.add(t)}, though addition commutes anyway. */
+    private static void addTile(float[] t, float[] a, int m) {
+        for (int i = 0; i < m; i++) {
+            t[i] = a[i] + t[i];
         }
     }
 

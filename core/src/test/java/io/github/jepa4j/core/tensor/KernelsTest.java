@@ -219,6 +219,34 @@ class KernelsTest {
     }
 
     @Test
+    void layerNormBackwardWithAnAddendEqualsTheSeparateAddBitForBit() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            // The second size has rows longer than a kernel tile (2048 elements).
+            for (int[] size : new int[][] {{300, 128}, {3, 2500}}) {
+                int rows = size[0], dim = size[1];
+                INDArray x = Nd4j.randn(dt, rows, dim);
+                INDArray mean = x.mean(1);
+                INDArray rstd = x.var(false, 1).addi(1e-6);
+                rstd = Nd4j.ones(dt, rows).divi(org.nd4j.linalg.ops.transforms.Transforms.sqrt(rstd, true));
+                INDArray gamma = Nd4j.randn(dt, dim);
+                INDArray g = Nd4j.randn(dt, rows, dim);
+                INDArray residual = Nd4j.randn(dt, rows, dim);
+                INDArray dx = Nd4j.create(dt, rows, dim);
+                INDArray dgA = Nd4j.zeros(dt, dim), dbA = Nd4j.zeros(dt, dim);
+                Kernels.layerNormBackward(x, mean, rstd, gamma, g, dx, dgA, dbA);
+                INDArray separate = residual.add(dx);
+                INDArray fused = Nd4j.create(dt, rows, dim);
+                INDArray dgB = Nd4j.zeros(dt, dim), dbB = Nd4j.zeros(dt, dim);
+                Kernels.layerNormBackward(x, mean, rstd, gamma, g, residual, fused, dgB, dbB);
+                assertEquals(separate, fused, dt + " " + rows + "x" + dim);
+                assertTrue(java.util.Arrays.equals(separate.data().asDouble(), fused.data().asDouble()), "bits, " + dt);
+                assertEquals(dgA, dgB);
+                assertEquals(dbA, dbB);
+            }
+        }
+    }
+
+    @Test
     void layerNormKernelHandlesOffsetsAndAccumulatesParameterGradients() {
         // The second size has rows longer than a kernel tile (2048 elements).
         for (int[] size : new int[][] {{11, 6}, {3, 2500}})
