@@ -11,9 +11,6 @@ import io.github.jepa4j.core.task.MaskedBatch;
 import io.github.jepa4j.core.tensor.BlasThreads;
 import io.github.jepa4j.core.tensor.Gemm;
 import io.github.jepa4j.core.tensor.Kernels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -214,7 +211,7 @@ public final class BlockBreakdown {
                 Timer t = new Timer(i);
                 // Forward, part by part, feeding each part the previous one's output.
                 INDArray y1 = t.time(fwd, "norm1", () -> blk.norm1().forward(x));
-                INDArray rows = t.time(fwd, "qkv", () -> attn.qkv().forward(y1));
+                t.time(fwd, "qkv", () -> attn.qkv().forward(y1));
                 double qkvMs = t.last;
                 t.time(fwd, "proj", () -> attn.proj().forward(y1));
                 double projMs = t.last;
@@ -358,13 +355,7 @@ public final class BlockBreakdown {
         String md = markdown(all, o);
         System.out.println();
         System.out.println(md);
-        try {
-            Files.createDirectories(o.out());
-            Files.writeString(o.out().resolve("block.md"), md);
-            Files.writeString(o.out().resolve("block.csv"), csv(all));
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the block breakdown into " + o.out(), ex);
-        }
+        SpeedTable.write(o.out(), "block", md, csv(all));
         System.out.println("wrote " + o.out().resolve("block.md") + " and " + o.out().resolve("block.csv"));
     }
 

@@ -429,12 +429,17 @@ public final class SpeedTable {
     }
 
     static void write(Path dir, String md, String csv) {
+        write(dir, "speed", md, csv);
+    }
+
+    /** Writes {@code DIR/NAME.md} and {@code DIR/NAME.csv}, creating the directory. */
+    static void write(Path dir, String name, String md, String csv) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("speed.md"), md);
-            Files.writeString(dir.resolve("speed.csv"), csv);
+            Files.writeString(dir.resolve(name + ".md"), md);
+            Files.writeString(dir.resolve(name + ".csv"), csv);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the speed table into " + dir, e);
+            throw new UncheckedIOException("cannot write " + name + ".md and " + name + ".csv into " + dir, e);
         }
     }
 

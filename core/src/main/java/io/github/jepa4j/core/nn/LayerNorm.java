@@ -113,16 +113,16 @@ public final class LayerNorm implements Layer {
      * the separate add). {@code residual} has the input's shape and is not modified; null: none.
      */
     public INDArray backwardAdd(INDArray gradOut, INDArray residual) {
-        if (residual != null && residual.length() != (x2 == null ? -1 : x2.length())) {
-            throw new IllegalArgumentException("LayerNorm residual gradient must have the input's shape "
-                    + Arrays.toString(inShape) + ", got " + Arrays.toString(residual.shape()));
-        }
         return backward(gradOut, residual);
     }
 
     private INDArray backward(INDArray gradOut, INDArray residual) {
         if (x2 == null) {
             throw new IllegalStateException("backward before forward");
+        }
+        if (residual != null && residual.length() != x2.length()) {
+            throw new IllegalArgumentException("LayerNorm residual gradient must have the input's shape "
+                    + Arrays.toString(inShape) + ", got " + Arrays.toString(residual.shape()));
         }
         INDArray g = Layer.rows(gradOut);
         var dt = g.dataType();

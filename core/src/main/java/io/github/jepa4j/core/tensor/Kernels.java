@@ -701,9 +701,7 @@ public final class Kernels {
                     layerNormBackwardTileD(xt, gt, ght, gam, sums, affine, nr, dim, ms, rs);
                     if (ab != null) {
                         ab.get(ao + r0 * dim, at, 0, nr * dim);
-                        for (int i = 0; i < nr * dim; i++) {
-                            gt[i] = at[i] + gt[i];
-                        }
+                        addTile(gt, at, nr * dim);
                     }
                     db.put(dxo + r0 * dim, gt, 0, nr * dim);
                 }
@@ -723,6 +721,12 @@ public final class Kernels {
 
     /** {@code t[i] = a[i] + t[i]}: the operand order of {@code a.add(t)}, though addition commutes anyway. */
     private static void addTile(float[] t, float[] a, int m) {
+        for (int i = 0; i < m; i++) {
+            t[i] = a[i] + t[i];
+        }
+    }
+
+    private static void addTile(double[] t, double[] a, int m) {
         for (int i = 0; i < m; i++) {
             t[i] = a[i] + t[i];
         }
