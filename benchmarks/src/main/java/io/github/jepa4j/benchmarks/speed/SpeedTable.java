@@ -321,16 +321,21 @@ public final class SpeedTable {
     private static final String[] PHASE_CSV = {"data_ms", "target_fwd_ms", "ctx_fwd_pred_ms", "backward_ms", "optimiser_ms", "ema_ms",
         "other_ms"};
 
-    /** How the step uses a second core: which of its two overlaps are on. */
+    /** How the step uses a second core: the batch in halves, or which of the unsplit step's two overlaps are on. */
     static String concurrency() {
         boolean target = io.github.jepa4j.core.task.MaskedJepaTask.concurrentTargetDefault();
         boolean grads = io.github.jepa4j.core.nn.WeightGradients.enabled();
+        boolean halves = io.github.jepa4j.core.task.MaskedJepaTask.splitBatchDefault();
         if (!target && !grads) {
-            return "sequential step";
+            return halves ? "sequential step (batches of 2 or more in halves, one after the other)" : "sequential step";
         }
-        return "concurrent step (" + (target ? "target forward beside context forward" : "")
+        String unsplit = "concurrent step (" + (target ? "target forward beside context forward" : "")
                 + (target && grads ? ", " : "") + (grads ? "weight gradients beside input gradients" : "")
                 + (Gemm.direct() ? ", one BLAS thread per call" : "") + ")";
+        return halves && target
+                ? "batches of 2 or more in halves, each through the whole step on its own thread" + (Gemm.direct()
+                        ? " with one BLAS thread per call" : "") + "; a batch of 1 as the " + unsplit
+                : unsplit;
     }
 
     /** The Markdown table with a header naming backend, device, cores and settings. */
@@ -367,8 +372,12 @@ public final class SpeedTable {
                 + " synthetic pixels, no decoding); target fwd = EMA encoder on all tokens + target LayerNorm + gather;"
                 + " ctx fwd + pred = context encoder on the kept tokens, predictor and loss; backward = predictor and context"
                 + " encoder; optimiser = AdamW; EMA = target update; other = zeroing gradients, gradient norm, workspace."
-                + " In a concurrent step the target forward runs on a second thread during ctx fwd + pred, so target fwd is"
-                + " only the wait for it afterwards, and backward includes the wait for the last weight gradients."
+                + " With the batch in halves the phases are those of the trainer's thread, which steps the first half while"
+                + " a second thread steps the other: target fwd = its half's target forward, ctx fwd + pred = its half's"
+                + " context forward, predictor and loss, backward = its half's backward, the wait for the other half and the"
+                + " sum of the two halves' gradients. In the unsplit concurrent step (a batch of 1) the target forward runs"
+                + " on a second thread during ctx fwd + pred, so target fwd is only the wait for it afterwards, and backward"
+                + " includes the wait for the last weight gradients."
                 + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
                 + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores),"
                 + " three timed calls after two untimed ones after each group of measured steps (median and p10–p90 of the timed"
@@ -376,7 +385,7 @@ public final class SpeedTable {
                 + " a pause until OpenBLAS's woken threads stop spinning, then the unmeasured step(s): on this VM a step right after"
                 + " an idle pause of both cores runs slower, and training runs its steps back to back; 1-thread sgemm ="
                 + " the same product on one BLAS thread, timed before the default-thread calls,"
-                + " as each product of the concurrent step runs. Video rows alternate V-JEPA's short- and"
+                + " as each product of a step on two threads runs. Video rows alternate V-JEPA's short- and"
                 + " long-range mask generators over steps (one generator per step).\n");
         if (o.note() != null && !o.note().isBlank()) {
             s.append('\n').append(o.note().trim()).append('\n');

@@ -76,9 +76,11 @@ public final class PredictionLoss {
                 if (gradPred != null) {
                     gradPred.assign(c).muli(weight / (beta * n));
                 }
-                // d <- c * (d - 0.5 c) / beta, the element-wise smooth-L1 value.
-                d.subi(c.mul(0.5)).muli(c);
-                loss = d.sumNumber().doubleValue() / (beta * n);
+                // d <- c * (2d - c) = 2 c (d - 0.5 c), twice the element-wise smooth-L1 value times beta, in
+                // place (no temporary: the step's second half runs outside any workspace). Doubling is
+                // exact in floating point, so the sum is bit for bit twice that of c * (d - 0.5 c).
+                d.muli(2.0).subi(c).muli(c);
+                loss = d.sumNumber().doubleValue() / (2.0 * beta * n);
             }
             case L1 -> {
                 if (gradPred != null) {
@@ -91,7 +93,7 @@ public final class PredictionLoss {
                 if (gradPred != null) {
                     gradPred.assign(d).muli(2.0 * weight / n);
                 }
-                loss = d.mul(d).sumNumber().doubleValue() / n;
+                loss = d.muli(d).sumNumber().doubleValue() / n;
             }
             default -> throw new IllegalStateException(kind.toString());
         }

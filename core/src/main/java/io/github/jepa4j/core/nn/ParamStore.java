@@ -119,6 +119,33 @@ public final class ParamStore {
         return this;
     }
 
+    /**
+     * Binds this store's parameters to the first {@link #size()} values of {@code source}'s
+     * parameter buffer, with gradient buffers of its own (zeroed): a second instance of the leading
+     * models of {@code source} (e.g. encoder and predictor, without the regularizers after them)
+     * that computes gradients for another part of a batch on another thread. This store's layout
+     * must be a prefix of the source's: the same names and shapes in the same order.
+     */
+    public ParamStore shareParamsOf(ParamStore source) {
+        if (params != null) {
+            throw new IllegalStateException("store already allocated");
+        }
+        source.requireAllocated();
+        String mine = layoutSignature();
+        if (dtype != source.dtype || size > source.size || !source.layoutSignature().startsWith(mine)) {
+            throw new IllegalArgumentException("cannot share parameters: this store's " + size + " " + dtype
+                    + " values are not the leading layout of the source's " + source.size + " " + source.dtype);
+        }
+        params = source.params.get(NDArrayIndex.interval(0, size));
+        grads = Nd4j.createUninitializedDetached(dtype, size);
+        grads.assign(0);
+        decayMask = source.decayMask.get(NDArrayIndex.interval(0, size));
+        for (Param p : list) {
+            p.bind(view(params, p), view(grads, p));
+        }
+        return this;
+    }
+
     private static INDArray view(INDArray flat, Param p) {
         return flat.get(NDArrayIndex.interval(p.offset(), p.offset() + p.length())).reshape('c', p.shape());
     }

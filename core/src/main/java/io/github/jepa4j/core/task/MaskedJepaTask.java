@@ -46,7 +46,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
     private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5,
-            GRAD_TOKENS = 6, TARGET_TOKENS = 7;
+            GRAD_TOKENS = 6, TARGET_TOKENS = 7, CONTEXT = 8, GRAD_CONTEXT = 9;
 
     private final MaskedJepaConfig config;
     private final ParamStore trainable;
@@ -58,7 +58,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private final TargetNorm targetNorm;
     private final PredictionLoss loss;
     private final List<Weighted> antiCollapse;
-    private final Scratch scratch = new Scratch(8);
+    private final Scratch scratch = new Scratch(10);
     private PhaseTimes times = PhaseTimes.off();
     private INDArray lastContext;
     /** On by default on the CPU backend only: GPU kernels are asynchronous already, and untested from two threads. */
@@ -79,6 +79,19 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private double targetShareFraction = TARGET_SHARE_DEFAULT;
     /** The target encoder's second instance over the same weights, with its own work buffers; built on first use. */
     private VisionTransformer targetTwin;
+    /**
+     * Whether a batch of two or more inputs runs as two halves, each through the whole step (target,
+     * context, predictor, loss, backward) on its own thread with its own model instances, and the
+     * second half's gradients are added to the first's ({@link Part}). On by default on the CPU
+     * backend ({@code -Djepa4j.splitBatch=false} turns it off): both cores then stay busy through the
+     * whole step, where the target-thread and weight-gradient overlaps leave one idle part of the time.
+     * A pure function of the batch size, as {@link #TARGET_SHARE_DEFAULT}.
+     */
+    private static final boolean SPLIT_BATCH_DEFAULT = Kernels.hostBackend()
+            && !"false".equalsIgnoreCase(System.getProperty("jepa4j.splitBatch"));
+    private boolean splitBatch = SPLIT_BATCH_DEFAULT;
+    /** The two halves' models: part 0 the task's own, part 1 twins over the same weights; built on first use. */
+    private final Part[] parts = new Part[2];
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
     private static final ExecutorService TARGET_THREAD =
             Executors.newSingleThreadExecutor(r -> {
@@ -197,6 +210,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             throw new IllegalArgumentException("anti-collapse terms on the context are not supported with ragged"
                     + " (padded) contexts: padding would count as context; use truncated contexts");
         }
+        if (splitBatch && x.size(0) >= 2) {
+            return stepInHalves(batch, ctx);
+        }
         int[][][] blocks = batch.targetBlocks();
         long b = x.size(0);
         int m = blocks.length;
@@ -277,16 +293,199 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return new StepOutput(total, terms);
     }
 
+    /**
+     * The step in two halves of the batch, inputs {@code [0, B/2)} as part 0 on this thread and the
+     * rest as part 1 on {@link #TARGET_THREAD} (or after part 0 on this thread, when not concurrent:
+     * the same bits). Each part runs steps 1-5 with its own model instances; the loss is the parts'
+     * losses weighted by their share of the batch, so it and its gradient are the whole batch's mean.
+     * Anti-collapse terms see the whole batch: both parts stop after the predictor's backward, this
+     * thread applies the terms, and both go on through the encoder's backward. Part 1's gradients are
+     * finally added to part 0's, which the trainer's store holds.
+     */
+    private StepOutput stepInHalves(MaskedBatch batch, StepContext ctx) {
+        INDArray x = batch.inputs();
+        int b = (int) x.size(0);
+        int half = b / 2;
+        Part p0 = part(0);
+        Part p1 = part(1);
+        twinGrads.zeroGrads(); // here, not after the merge: a failed step may have left part 1's
+        boolean withTerms = !antiCollapse.isEmpty();
+        boolean targetTokens = antiCollapse.stream().anyMatch(Weighted::withTarget);
+        DataType dt = trainable.dtype();
+        int d = config.encoder().dim();
+        INDArray tokens = targetTokens ? scratch.get(TARGET_TOKENS, dt, b, config.encoder().numTokens(), d) : null;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        double total;
+        Future<?> job = null;
+        try {
+            if (concurrentTarget) {
+                Kernels.setInline(INLINE_KERNELS);
+                job = TARGET_THREAD.submit(() -> p1.run(x, batch, half, b, tokens, !withTerms, PhaseTimes.off()));
+            }
+            p0.run(x, batch, 0, half, tokens, !withTerms, times);
+            if (job != null) {
+                join(job);
+                job = null;
+            } else {
+                p1.run(x, batch, half, b, tokens, !withTerms, PhaseTimes.off());
+            }
+            total = p0.loss + p1.loss;
+            terms.put("pred", total);
+            long kc = p0.z.size(1);
+            INDArray z = scratch.get(CONTEXT, dt, b, kc, d);
+            z.get(rows(3, 0, half)).assign(p0.z);
+            z.get(rows(3, half, b)).assign(p1.z);
+            lastContext = z;
+            if (withTerms) {
+                // 5b. Anti-collapse terms on the whole batch, their gradient added to each part's.
+                INDArray gz = scratch.zeros(GRAD_CONTEXT, dt, b, kc, d);
+                total += applyAntiCollapse(z, tokens, gz, ctx, terms);
+                p0.gz.addi(gz.get(rows(3, 0, half)));
+                p1.gz.addi(gz.get(rows(3, half, b)));
+                // 5c. The encoder's backward, part 1 again beside part 0.
+                if (concurrentTarget) {
+                    job = TARGET_THREAD.submit(p1::backwardEncoder);
+                }
+                p0.backwardEncoder();
+                if (job != null) {
+                    join(job);
+                    job = null;
+                } else {
+                    p1.backwardEncoder();
+                }
+            }
+        } finally {
+            if (job != null) {
+                quietly(job); // never leave part 1 writing into buffers after this step ended
+            }
+            if (concurrentTarget) {
+                Kernels.setInline(false);
+            }
+        }
+        // One gradient: part 1's added to part 0's, which the trainer's store holds.
+        trainable.gradRange(0, twinGrads.size()).addi(twinGrads.grads());
+        return new StepOutput(total, terms);
+    }
+
+    /**
+     * One part of a batch through steps 1-5 with its own model instances: part 0 holds the task's
+     * encoder, target and predictor; part 1 holds second instances over the same weights (the
+     * trainable ones with gradients of their own, {@link ParamStore#shareParamsOf}).
+     */
+    private final class Part {
+        private static final int P_TARGETS = 0, P_GATHERED = 1, P_GRAD_PRED = 2;
+        private final VisionTransformer enc;
+        private final VisionTransformer tgt;
+        private final Predictor pred;
+        private final TargetNorm norm = new TargetNorm(config.encoder().dim(), config.targetLnEps());
+        private final PredictionLoss lossFn = new PredictionLoss(config.loss(), config.lossBeta());
+        private final Scratch buffers = new Scratch(3);
+        /** The last step's prediction loss (weighted by the part's share), context output and its gradient. */
+        double loss;
+        INDArray z;
+        INDArray gz;
+
+        Part(VisionTransformer enc, VisionTransformer tgt, Predictor pred) {
+            this.enc = enc;
+            this.tgt = tgt;
+            this.pred = pred;
+        }
+
+        /**
+         * Steps 1-5 on inputs {@code [from, to)}; the encoder's backward only with {@code encoderBackward}
+         * (otherwise {@link #backwardEncoder} after the anti-collapse terms). Writes the target's
+         * output tokens into those rows of {@code tokens} when given.
+         */
+        void run(INDArray x, MaskedBatch batch, int from, int to, INDArray tokens, boolean encoderBackward, PhaseTimes laps) {
+            int b = batch.batchSize();
+            INDArray xs = x.get(rows(x.rank(), from, to));
+            int[][] ctxIdx = java.util.Arrays.copyOfRange(batch.contextIdx(), from, to);
+            int[] lengths = batch.contextLengths() == null ? null : java.util.Arrays.copyOfRange(batch.contextLengths(), from, to);
+            int[][][] blocks = new int[batch.targetBlocks().length][][];
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = java.util.Arrays.copyOfRange(batch.targetBlocks()[i], from, to);
+            }
+            DataType dt = trainable.dtype();
+            // 1. Target: layer-normed EMA-encoder features at each target block. No gradient.
+            INDArray ht = tgt.forward(xs);
+            if (tokens != null) {
+                tokens.get(rows(3, from, to)).assign(ht);
+            }
+            INDArray targets = targetFeatures(norm, buffers, P_GATHERED, P_TARGETS, ht, blocks, to - from,
+                    blocks.length, blocks[0][0].length, config.encoder().dim(), dt).atBlocks();
+            laps.lap(PhaseTimes.Phase.TARGET_FORWARD);
+            // 2. Context encoder on the visible tokens.
+            z = enc.forward(xs, ctxIdx, lengths);
+            // 3. Predictor.
+            INDArray p = pred.forward(z, ctxIdx, lengths, blocks);
+            // 4. Prediction loss, as this part's share of the batch mean.
+            INDArray gradPred = buffers.get(P_GRAD_PRED, dt, p.shape());
+            loss = lossFn.compute(p, targets, gradPred, (double) (to - from) / b);
+            laps.lap(PhaseTimes.Phase.CONTEXT_FORWARD);
+            // 5. Backward: predictor, then (unless anti-collapse terms come first) the encoder.
+            gz = pred.backward(gradPred);
+            if (encoderBackward) {
+                backwardEncoder();
+            }
+        }
+
+        void backwardEncoder() {
+            enc.backward(gz);
+        }
+    }
+
+    /** Gradients of part 1's trainable instances (encoder and predictor); null until part 1 is built. */
+    private ParamStore twinGrads;
+
+    private Part part(int i) {
+        if (parts[i] == null) {
+            if (i == 0) {
+                parts[0] = new Part(encoder, target, predictor);
+            } else {
+                // Built during a step: its constant arrays (position embeddings) must outlive the step's workspace.
+                try (var outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    ParamStore s = new ParamStore(trainable.dtype());
+                    VisionTransformer enc = new VisionTransformer(config.encoder(), s, "encoder.");
+                    Predictor pred = new Predictor(config.predictor(), s, "predictor.");
+                    s.shareParamsOf(trainable);
+                    twinGrads = s;
+                    parts[1] = new Part(enc, targetTwin(), pred);
+                }
+            }
+        }
+        return parts[i];
+    }
+
+    /**
+     * Whether a batch of two or more inputs runs as two halves, one per thread ({@link #stepInHalves};
+     * default true on the CPU backend, {@code -Djepa4j.splitBatch=false} changes it). Part of what a
+     * run computes (the GEMMs see half the rows): keep it for a resumed run.
+     */
+    public MaskedJepaTask splitBatch(boolean on) {
+        this.splitBatch = on;
+        return this;
+    }
+
+    /** Whether new tasks split batches in halves ({@code -Djepa4j.splitBatch}, default true on the CPU backend). */
+    public static boolean splitBatchDefault() {
+        return SPLIT_BATCH_DEFAULT;
+    }
+
     /** The EMA target's output tokens {@code [B, N, D]} and its layer-normed features at the target blocks, block-major {@code [M*B, Kt, D]}. */
     private record Target(INDArray tokens, INDArray atBlocks) {}
 
     /** Step 1: the EMA target's features from its output tokens {@code ht}, see {@link Target}. */
     private Target targetFeatures(INDArray ht, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
+        return targetFeatures(targetNorm, scratch, GATHERED, TARGETS, ht, blocks, b, m, kt, d, dt);
+    }
+
+    private static Target targetFeatures(TargetNorm targetNorm, Scratch scratch, int gatheredSlot, int targetsSlot,
+            INDArray ht, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
         INDArray h = targetNorm.apply(ht);
         // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
-        INDArray gathered = scratch.get(GATHERED, dt, b, m * kt, d);
+        INDArray gathered = scratch.get(gatheredSlot, dt, b, m * kt, d);
         TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
-        INDArray targets = scratch.get(TARGETS, dt, m * b, kt, d);
+        INDArray targets = scratch.get(targetsSlot, dt, m * b, kt, d);
         targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
         return new Target(ht, targets);
     }
@@ -365,7 +564,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         }
     }
 
-    private static INDArray join(Future<INDArray> job) {
+    private static <T> T join(Future<T> job) {
         try {
             return job.get();
         } catch (InterruptedException e) {

@@ -17,8 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The step's concurrency (target forward beside the context forward, its images split between
- * two threads, weight gradients on a second thread) changes nothing: loss and every gradient are bit-identical to the sequential
+ * The step's concurrency (the batch in two halves, one per thread; or, unsplit, the target forward
+ * beside the context forward, its images split between two threads, and weight gradients on a
+ * second thread) changes nothing: loss and every gradient are bit-identical to the sequential
  * step with the same one-thread BLAS calls, in float32 through the direct-BLAS path, over several
  * batches of different masks.
  */
@@ -123,6 +124,62 @@ class ConcurrentStepTest {
         assertEquals(64, t.targetShare(1).splitFor(64));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.targetShare(0));
         assertTrue(e.getMessage().contains("target share"), e.getMessage());
+    }
+
+    /**
+     * Two halves, each through the whole step with its own model instances, then one gradient: the
+     * whole batch's loss, terms, gradient and context output, to float64 rounding, with anti-collapse
+     * terms of each kind (pooled, against the EMA target, on tokens), on a batch of 8 and one of 7
+     * (halves of 3 and 4: the parts' losses are weighted by their share), on two threads and on one.
+     */
+    @Test
+    void halvesEqualTheWholeBatch() {
+        MaskedJepaConfig cfg = MaskedJepaConfig.ijepa(ENC, PredictorConfig.forEncoder(ENC, 16, 2, 2));
+        List<MaskedJepaTask.Weighted> terms = List.of(
+                new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.7),
+                new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.3, true),
+                new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.2, false, true));
+        for (boolean concurrent : new boolean[] {true, false}) {
+            for (int size : new int[] {8, 7}) {
+                MaskedJepaTask whole = doubleTask(cfg, terms).splitBatch(false).concurrentTarget(concurrent);
+                MaskedJepaTask halves = doubleTask(cfg, terms).splitBatch(true).concurrentTarget(concurrent);
+                for (int i = 0; i < 2; i++) {
+                    MaskedBatch b = inDouble(batch(200 + i), size);
+                    StepContext ctx = new StepContext(i, 10, 10, 0);
+                    String what = (concurrent ? "two threads" : "one thread") + ", batch of " + size + ", step " + i;
+                    whole.trainable().zeroGrads();
+                    var expected = whole.forwardBackward(b, ctx);
+                    halves.trainable().zeroGrads();
+                    var actual = halves.forwardBackward(b, ctx);
+                    assertEquals(expected.loss(), actual.loss(), 1e-12 * Math.abs(expected.loss()), what + ": loss");
+                    assertEquals(expected.terms().keySet(), actual.terms().keySet(), what);
+                    for (var e : expected.terms().entrySet()) {
+                        assertEquals(e.getValue(), actual.terms().get(e.getKey()), 1e-12 * Math.abs(e.getValue()), what + ": " + e.getKey());
+                    }
+                    io.github.jepa4j.core.testing.Close.assertClose(what + ": gradient", whole.trainable().grads(),
+                            halves.trainable().grads(), 1e-10);
+                    io.github.jepa4j.core.testing.Close.assertClose(what + ": context output", whole.lastContext(),
+                            halves.lastContext(), 1e-12);
+                }
+            }
+        }
+    }
+
+    private static MaskedJepaTask doubleTask(MaskedJepaConfig cfg, List<MaskedJepaTask.Weighted> terms) {
+        MaskedJepaTask t = new MaskedJepaTask(cfg, DataType.DOUBLE, 3, terms);
+        Nd4j.getRandom().setSeed(11);
+        t.targetStore().params().addi(Nd4j.randn(DataType.DOUBLE, t.targetStore().size()).muli(0.05));
+        return t;
+    }
+
+    /** The first {@code size} inputs of {@code b}, in float64. */
+    private static MaskedBatch inDouble(MaskedBatch b, int size) {
+        INDArray x = b.inputs().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, size)).castTo(DataType.DOUBLE).dup();
+        int[][][] targets = new int[b.targetBlocks().length][][];
+        for (int m = 0; m < targets.length; m++) {
+            targets[m] = java.util.Arrays.copyOfRange(b.targetBlocks()[m], 0, size);
+        }
+        return new MaskedBatch(x, java.util.Arrays.copyOfRange(b.contextIdx(), 0, size), targets, null);
     }
 
     /** Eight random inputs for {@code enc} with 6 context tokens and two target blocks of 3 per input. */
