@@ -19,6 +19,6 @@ own() { printf '%s:%s' "$1/benchmarks/target/classes" "$(tr ':' '\n' < "$1/bench
 third="$(tr ':' '\n' < "$here/benchmarks/target/benchmark-classpath.txt" | grep -v "^$here/" | paste -sd:)"
 mkdir -p "$here/runs/bench-ab"
 cd "$here"
-java ${JEPA4J_JAVA_OPTS:--Xmx4g} "-Dab.labelA=$ref ($(git -C "$wt" rev-parse --short HEAD))" "-Dab.labelB=working tree" -Dorg.bytedeco.javacpp.maxbytes=12G -Dorg.bytedeco.javacpp.maxphysicalbytes=16G \
+java $JEPA4J_GC_OPTS ${JEPA4J_JAVA_OPTS:--Xmx4g} "-Dab.labelA=$ref ($(git -C "$wt" rev-parse --short HEAD))" "-Dab.labelB=working tree" -Dorg.bytedeco.javacpp.maxbytes=12G -Dorg.bytedeco.javacpp.maxphysicalbytes=16G \
   -cp "$here/benchmarks/target/classes:$third" io.github.jepa4j.benchmarks.speed.InterleavedComparison \
   "$(own "$wt")" "$(own "$here")" "${2:-10}" "${3:-20}" "${4:-ref}" "${5:-64}" runs/bench-ab/ab.md

@@ -21,6 +21,15 @@ public final class Machine {
         return kind + " (" + Nd4j.getBackend().getClass().getSimpleName() + ")";
     }
 
+    /** The JVM's garbage collectors, e.g. "PS Scavenge + PS MarkSweep" (the parallel collector). */
+    public static String collectors() {
+        StringBuilder s = new StringBuilder();
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            s.append(s.length() > 0 ? " + " : "").append(gc.getName());
+        }
+        return s.length() > 0 ? s.toString() : "unknown";
+    }
+
     /** The GPU name(s) from ND4J's environment information, else the CPU model from /proc/cpuinfo. */
     public static String device() {
         if (!Nd4j.getEnvironment().isCPU()) {

@@ -343,11 +343,11 @@ public final class SpeedTable {
         StringBuilder s = new StringBuilder();
         s.append("# jepa4j training-step speed\n\n");
         s.append(String.format(Locale.ROOT, "Backend %s; device %s; %d cores visible to the JVM; OMP_NUM_THREADS=%s, "
-                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; %s; float32; %s. Medians over %d steps after %d warm-up steps,"
+                        + "OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s; GEMMs %s; %s; float32; GC %s; %s. Medians over %d steps after %d warm-up steps,"
                         + " measured back to back in groups of %d with an sgemm sample and %d unmeasured step(s) after each group.%n%n",
                 Machine.backend(), Machine.device(), Runtime.getRuntime().availableProcessors(), env("OMP_NUM_THREADS"),
                 env("OMP_WAIT_POLICY"), env("OPENBLAS_CORETYPE"), Gemm.direct() ? "direct OpenBLAS" : "through ND4J",
-                concurrency(),
+                concurrency(), Machine.collectors(),
                 LocalDate.now(), o.steps(), o.warmup(), o.group(), o.rewarm()));
         s.append("| preset | model | batch | ms/step | p10–p90 ms |");
         for (String h : PHASE_HEADERS) {
