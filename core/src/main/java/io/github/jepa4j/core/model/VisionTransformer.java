@@ -129,6 +129,37 @@ public final class VisionTransformer implements Layer {
         return norm.forward(h);
     }
 
+    /**
+     * All tokens encoded, the output returned at some of them only: {@code [B, R, D]} (owned), row
+     * {@code r} of input {@code b} being token {@code rows[b][r]} of {@link #forward(INDArray)}'s
+     * output (indices may repeat, e.g. to pad inputs to one R). The last block computes its
+     * queries, projection and MLP at those rows alone: for the EMA target of I-JEPA, whose output is
+     * read at the target blocks only. No backward follows it.
+     */
+    public INDArray forwardAt(INDArray x, int[][] rows) {
+        INDArray emb = patchEmbed.forward(x);
+        if (emb.size(1) != config.numTokens()) {
+            throw new IllegalArgumentException("input " + java.util.Arrays.toString(x.shape()) + " gives " + emb.size(1)
+                    + " tokens but the encoder was built for " + config.numTokens() + " (" + config + ")");
+        }
+        long b = emb.size(0);
+        if (rows.length != b) {
+            throw new IllegalArgumentException("output rows given for " + rows.length + " inputs but the batch has " + b);
+        }
+        INDArray tokens = scratch.get(TOKENS, emb.dataType(), b, config.numTokens(), config.dim());
+        tokens.reshape('c', b, (long) config.numTokens() * config.dim()).assign(emb.reshape('c', b, (long) config.numTokens() * config.dim()))
+                .addiRowVector(pos);
+        masked = false;
+        INDArray h = tokens;
+        int last = blocks.size() - 1;
+        for (int i = 0; i < last; i++) {
+            blocks.get(i).setKeyBias(null);
+            h = blocks.get(i).forward(h);
+        }
+        blocks.get(last).setKeyBias(null);
+        return norm.forward(blocks.get(last).forwardAt(h, rows));
+    }
+
     /** Accumulates parameter gradients from {@code d loss / d out}; returns null (no input gradient). */
     @Override
     public INDArray backward(INDArray gradOut) {

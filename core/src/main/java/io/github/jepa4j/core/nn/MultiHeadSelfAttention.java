@@ -155,6 +155,52 @@ public final class MultiHeadSelfAttention implements Layer {
     }
 
     /**
+     * Attention outputs at some query tokens only, every token still a key and value: for
+     * {@code x [B, N, D]} returns {@code [B, R, D]} (owned), row {@code r} of input {@code b} being
+     * row {@code rows[b][r]} of {@link #forward}'s output (indices may repeat). For an encoder whose
+     * last block is needed at a few tokens only (the EMA target of I-JEPA); no backward follows it,
+     * and no key padding applies.
+     */
+    public INDArray forwardAt(INDArray x, int[][] rows) {
+        if (x.rank() != 3 || x.size(2) != dim) {
+            throw new IllegalArgumentException("attention expects input [B, N, " + dim + "], got " + Arrays.toString(x.shape()));
+        }
+        if (keyBias != null) {
+            throw new IllegalStateException("forwardAt does not take key padding");
+        }
+        DataType dt = x.dataType();
+        long b = x.size(0);
+        long n = x.size(1);
+        long bh = b * heads;
+        if (rows.length != b) {
+            throw new IllegalArgumentException("query rows given for " + rows.length + " inputs but the batch has " + b);
+        }
+        int r = rows[0].length;
+        INDArray qkvRows = qkv.forward(x);
+        INDArray heads5 = scratch.get(QKV, dt, 3, b, heads, n, headDim);
+        permuteHeads(qkvRows, heads5, b, n, 3, true);
+        INDArray heads4 = heads5.reshape('c', 3, bh, n, headDim);
+        // The queries at the rows of each input, for each of its heads: [B*H, R, hd].
+        int[][] perHead = new int[(int) bh][];
+        for (int i = 0; i < b; i++) {
+            for (int h = 0; h < heads; h++) {
+                perHead[i * heads + h] = rows[i];
+            }
+        }
+        INDArray qAt = scratch.get(DP, dt, bh, r, headDim);
+        TokenOps.gather(heads4.slice(0), perHead, qAt);
+        INDArray scores = scratch.get(P, dt, bh, r, n);
+        Gemm.bmm(qAt, heads4.slice(1), scores, false, true, scale, 0.0);
+        softmaxLastDim(scores, scratch.get(ROWVEC, dt, bh * r));
+        INDArray o = scratch.get(O, dt, bh, r, headDim);
+        Gemm.bmm(scores, heads4.slice(2), o, false, false, 1.0, 0.0);
+        INDArray cat = scratch.get(CAT, dt, b, r, dim);
+        permuteHeads(o, cat, b, r, 1, false);
+        probs = null; // this forward leaves nothing for backward
+        return proj.forward(cat);
+    }
+
+    /**
      * Token rows {@code [B, N, parts, H, hd]} into heads {@code [parts, B, H, N, hd]}
      * ({@code toHeads}) or back: {@link Kernels#permuteHeads} where it applies, otherwise an
      * assign through a permuted view.

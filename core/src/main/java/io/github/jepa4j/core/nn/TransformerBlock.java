@@ -88,6 +88,27 @@ public final class TransformerBlock implements Layer {
         return y;
     }
 
+    /**
+     * The block's output at some tokens only: {@code [B, R, D]} (owned), row {@code r} of input
+     * {@code b} being row {@code rows[b][r]} of {@link #forward}'s output. Attention still reads every
+     * token as key and value; the queries, projection, residuals and MLP run on the R rows alone. No
+     * backward follows it.
+     */
+    public INDArray forwardAt(INDArray x, int[][] rows) {
+        if (x.rank() != 3 || x.size(2) != dim) {
+            throw new IllegalArgumentException("transformer block expects input [B, N, " + dim + "], got " + Arrays.toString(x.shape()));
+        }
+        inShape = null; // nothing for backward
+        var dt = x.dataType();
+        INDArray a = attn.forwardAt(norm1.forward(x), rows);
+        INDArray h = scratch.get(H, dt, a.shape());
+        TokenOps.gather(x, rows, h);
+        h.addi(a);
+        INDArray y = scratch.get(Y, dt, a.shape());
+        h.add(mlp.forward(norm2.forward(h)), y);
+        return y;
+    }
+
     @Override
     public INDArray backward(INDArray gradOut) {
         if (inShape == null) {

@@ -406,13 +406,25 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
                 blocks[i] = java.util.Arrays.copyOfRange(batch.targetBlocks()[i], from, to);
             }
             DataType dt = trainable.dtype();
-            // 1. Target: layer-normed EMA-encoder features at each target block. No gradient.
-            INDArray ht = tgt.forward(xs);
-            if (tokens != null) {
-                tokens.get(rows(3, from, to)).assign(ht);
+            // 1. Target: layer-normed EMA-encoder features at each target block. No gradient. Unless its
+            //    whole output is needed (anti-collapse terms against the target), the last block runs
+            //    at the target tokens only.
+            int m = blocks.length;
+            int kt = blocks[0][0].length;
+            int d = config.encoder().dim();
+            INDArray targets;
+            if (tokens == null && targetRowsOnly) {
+                TargetRows at = TargetRows.of(blocks);
+                INDArray ht = tgt.forwardAt(xs, at.rows());
+                targets = targetFeatures(norm, buffers, P_GATHERED, P_TARGETS, ht, at.positions(), to - from, m, kt, d, dt).atBlocks();
+            } else {
+                INDArray ht = tgt.forward(xs);
+                if (tokens != null) {
+                    tokens.get(rows(3, from, to)).assign(ht);
+                }
+                targets = targetFeatures(norm, buffers, P_GATHERED, P_TARGETS, ht, blockMajorPerInput(blocks), to - from,
+                        m, kt, d, dt).atBlocks();
             }
-            INDArray targets = targetFeatures(norm, buffers, P_GATHERED, P_TARGETS, ht, blocks, to - from,
-                    blocks.length, blocks[0][0].length, config.encoder().dim(), dt).atBlocks();
             laps.lap(PhaseTimes.Phase.TARGET_FORWARD);
             // 2. Context encoder on the visible tokens.
             z = enc.forward(xs, ctxIdx, lengths);
@@ -433,6 +445,52 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             enc.backward(gz);
         }
     }
+
+    /**
+     * The tokens at which the target's last block runs ({@link VisionTransformer#forwardAt}): per
+     * input the sorted union of its target blocks, padded to the part's longest union by repeating
+     * its first token ({@code rows [B][R]}); and per input, the row of each of its block-major target
+     * tokens within it ({@code positions [B][M*Kt]}).
+     */
+    record TargetRows(int[][] rows, int[][] positions) {
+        static TargetRows of(int[][][] blocks) {
+            int[][] perInput = blockMajorPerInput(blocks); // also checks the blocks' sizes
+            int m = blocks.length;
+            int b = blocks[0].length;
+            int kt = blocks[0][0].length;
+            int[][] union = new int[b][];
+            int longest = 0;
+            for (int i = 0; i < b; i++) {
+                union[i] = java.util.Arrays.stream(perInput[i]).sorted().distinct().toArray();
+                longest = Math.max(longest, union[i].length);
+            }
+            int[][] rows = new int[b][longest];
+            int[][] positions = new int[b][m * kt];
+            for (int i = 0; i < b; i++) {
+                java.util.Arrays.fill(rows[i], union[i][0]);
+                System.arraycopy(union[i], 0, rows[i], 0, union[i].length);
+                for (int j = 0; j < m; j++) {
+                    for (int t = 0; t < kt; t++) {
+                        positions[i][j * kt + t] = java.util.Arrays.binarySearch(union[i], blocks[j][i][t]);
+                    }
+                }
+            }
+            return new TargetRows(rows, positions);
+        }
+    }
+
+    /**
+     * Whether the halves' target runs its last block at the target tokens only
+     * ({@link VisionTransformer#forwardAt}; default true, {@code -Djepa4j.targetRowsOnly=false} turns it
+     * off). Exact up to float rounding: the products see fewer rows. Not with anti-collapse terms
+     * against the target, which read its whole output.
+     */
+    public MaskedJepaTask targetRowsOnly(boolean on) {
+        this.targetRowsOnly = on;
+        return this;
+    }
+
+    private boolean targetRowsOnly = !"false".equalsIgnoreCase(System.getProperty("jepa4j.targetRowsOnly"));
 
     /** Gradients of part 1's trainable instances (encoder and predictor); null until part 1 is built. */
     private ParamStore twinGrads;
@@ -476,15 +534,19 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
 
     /** Step 1: the EMA target's features from its output tokens {@code ht}, see {@link Target}. */
     private Target targetFeatures(INDArray ht, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
-        return targetFeatures(targetNorm, scratch, GATHERED, TARGETS, ht, blocks, b, m, kt, d, dt);
+        return targetFeatures(targetNorm, scratch, GATHERED, TARGETS, ht, blockMajorPerInput(blocks), b, m, kt, d, dt);
     }
 
+    /**
+     * The features at the target blocks from the target's output {@code ht [B, R, D]}, {@code at[b]}
+     * giving the row of {@code ht} of each of input b's M*Kt block-major target tokens.
+     */
     private static Target targetFeatures(TargetNorm targetNorm, Scratch scratch, int gatheredSlot, int targetsSlot,
-            INDArray ht, int[][][] blocks, long b, int m, long kt, int d, DataType dt) {
+            INDArray ht, int[][] at, long b, int m, long kt, int d, DataType dt) {
         INDArray h = targetNorm.apply(ht);
         // One gather of all blocks per input ([B, M*Kt, D]), then reorder block-major like the predictor's output.
         INDArray gathered = scratch.get(gatheredSlot, dt, b, m * kt, d);
-        TokenOps.gather(h, blockMajorPerInput(blocks), gathered);
+        TokenOps.gather(h, at, gathered);
         INDArray targets = scratch.get(targetsSlot, dt, m * b, kt, d);
         targets.reshape('c', m, b, kt, d).assign(gathered.reshape('c', b, m, kt, d).permute(1, 0, 2, 3));
         return new Target(ht, targets);

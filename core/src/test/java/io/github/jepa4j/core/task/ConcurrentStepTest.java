@@ -129,37 +129,42 @@ class ConcurrentStepTest {
     /**
      * Two halves, each through the whole step with its own model instances, then one gradient: the
      * whole batch's loss, terms, gradient and context output, to float64 rounding, with anti-collapse
-     * terms of each kind (pooled, against the EMA target, on tokens), on a batch of 8 and one of 7
+     * terms of each kind (pooled, against the EMA target, on tokens) and without (the target's last
+     * block then runs at the target tokens only), on a batch of 8 and one of 7
      * (halves of 3 and 4: the parts' losses are weighted by their share), on two threads and on one.
      */
     @Test
     void halvesEqualTheWholeBatch() {
         MaskedJepaConfig cfg = MaskedJepaConfig.ijepa(ENC, PredictorConfig.forEncoder(ENC, 16, 2, 2));
-        List<MaskedJepaTask.Weighted> terms = List.of(
+        // Without terms against the target, the halves' target runs its last block at the target tokens only.
+        List<List<MaskedJepaTask.Weighted>> termLists = List.of(List.of(), List.of(
                 new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.7),
                 new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.3, true),
-                new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.2, false, true));
-        for (boolean concurrent : new boolean[] {true, false}) {
-            for (int size : new int[] {8, 7}) {
-                MaskedJepaTask whole = doubleTask(cfg, terms).splitBatch(false).concurrentTarget(concurrent);
-                MaskedJepaTask halves = doubleTask(cfg, terms).splitBatch(true).concurrentTarget(concurrent);
-                for (int i = 0; i < 2; i++) {
-                    MaskedBatch b = inDouble(batch(200 + i), size);
-                    StepContext ctx = new StepContext(i, 10, 10, 0);
-                    String what = (concurrent ? "two threads" : "one thread") + ", batch of " + size + ", step " + i;
-                    whole.trainable().zeroGrads();
-                    var expected = whole.forwardBackward(b, ctx);
-                    halves.trainable().zeroGrads();
-                    var actual = halves.forwardBackward(b, ctx);
-                    assertEquals(expected.loss(), actual.loss(), 1e-12 * Math.abs(expected.loss()), what + ": loss");
-                    assertEquals(expected.terms().keySet(), actual.terms().keySet(), what);
-                    for (var e : expected.terms().entrySet()) {
-                        assertEquals(e.getValue(), actual.terms().get(e.getKey()), 1e-12 * Math.abs(e.getValue()), what + ": " + e.getKey());
+                new MaskedJepaTask.Weighted(new TaskGradientTest.SpreadModule(), 0.2, false, true)));
+        for (List<MaskedJepaTask.Weighted> terms : termLists) {
+            for (boolean concurrent : new boolean[] {true, false}) {
+                for (int size : new int[] {8, 7}) {
+                    MaskedJepaTask whole = doubleTask(cfg, terms).splitBatch(false).concurrentTarget(concurrent);
+                    MaskedJepaTask halves = doubleTask(cfg, terms).splitBatch(true).concurrentTarget(concurrent);
+                    for (int i = 0; i < 2; i++) {
+                        MaskedBatch b = inDouble(batch(200 + i), size);
+                        StepContext ctx = new StepContext(i, 10, 10, 0);
+                        String what = terms.size() + " terms, " + (concurrent ? "two threads" : "one thread") + ", batch of " + size
+                                + ", step " + i;
+                        whole.trainable().zeroGrads();
+                        var expected = whole.forwardBackward(b, ctx);
+                        halves.trainable().zeroGrads();
+                        var actual = halves.forwardBackward(b, ctx);
+                        assertEquals(expected.loss(), actual.loss(), 1e-12 * Math.abs(expected.loss()), what + ": loss");
+                        assertEquals(expected.terms().keySet(), actual.terms().keySet(), what);
+                        for (var e : expected.terms().entrySet()) {
+                            assertEquals(e.getValue(), actual.terms().get(e.getKey()), 1e-12 * Math.abs(e.getValue()), what + ": " + e.getKey());
+                        }
+                        io.github.jepa4j.core.testing.Close.assertClose(what + ": gradient", whole.trainable().grads(),
+                                halves.trainable().grads(), 1e-10);
+                        io.github.jepa4j.core.testing.Close.assertClose(what + ": context output", whole.lastContext(),
+                                halves.lastContext(), 1e-12);
                     }
-                    io.github.jepa4j.core.testing.Close.assertClose(what + ": gradient", whole.trainable().grads(),
-                            halves.trainable().grads(), 1e-10);
-                    io.github.jepa4j.core.testing.Close.assertClose(what + ": context output", whole.lastContext(),
-                            halves.lastContext(), 1e-12);
                 }
             }
         }
