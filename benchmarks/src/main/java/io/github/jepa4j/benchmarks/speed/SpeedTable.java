@@ -293,7 +293,8 @@ public final class SpeedTable {
                     for (Phase ph : Phase.values()) {
                         phaseMs.get(ph)[i] = times.millis(ph);
                     }
-                    flops[0] += StepFlops.step(enc, p.config().predictor(), source.last());
+                    flops[0] += StepFlops.step(enc, p.config().predictor(), source.last(),
+                            MaskedJepaTask.splitBatchDefault() && MaskedJepaTask.targetRowsOnlyDefault());
                 }
                 if (schedule.sampleAfter(ev.step())) {
                     sgemm.sample();
@@ -378,7 +379,7 @@ public final class SpeedTable {
                 + " sum of the two halves' gradients. In the unsplit concurrent step (a batch of 1) the target forward runs"
                 + " on a second thread during ctx fwd + pred, so target fwd is only the wait for it afterwards, and backward"
                 + " includes the wait for the last weight gradients."
-                + " GFLOP counts the matrix products only (forward 1×, backward 2×; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
+                + " GFLOP counts the matrix products only, as run (forward 1×, backward 2×; with the batch in halves the target's last block at the target tokens only; see StepFlops); sgemm = [B·N, D]×[D, 4D]"
                 + " FLOAT through Gemm.mm (the layers' GEMM call) into a preallocated output with BLAS's default threads (all cores),"
                 + " three timed calls after two untimed ones after each group of measured steps (median and p10–p90 of the timed"
                 + " calls; the machine's rate drifts between runs, so the steps are compared with the rate of the same minutes), then"

@@ -17,12 +17,25 @@ import io.github.jepa4j.core.task.MaskedBatch;
  * backward of a product costs two products, input and weight gradients), except the context
  * patch embedding whose backward has no input gradient (2x). Element-wise work (softmax,
  * LayerNorm, GELU, AdamW, EMA) is not counted.
+ *
+ * <p>With the batch in halves and the target's last block at the target tokens only
+ * ({@code MaskedJepaTask.targetRowsOnly}), that block is counted as run: its qkv projection over all
+ * {@code N} tokens, its attention, output projection and MLP over the {@code R} rows of each half
+ * (the longest union of an input's target blocks in the half, as the task pads them).
  */
 public final class StepFlops {
     private StepFlops() {}
 
-    /** FLOPs of one training step with this batch's masks. */
+    /** FLOPs of one training step with this batch's masks, the target's blocks on all tokens. */
     public static double step(VitConfig enc, PredictorConfig pred, MaskedBatch b) {
+        return step(enc, pred, b, false);
+    }
+
+    /**
+     * FLOPs of one training step with this batch's masks; {@code targetRowsOnly}: a batch of two or
+     * more runs in halves whose target runs its last block at the target tokens only.
+     */
+    public static double step(VitConfig enc, PredictorConfig pred, MaskedBatch b, boolean targetRowsOnly) {
         long bs = b.batchSize();
         int m = b.targetBlocks().length;
         long kc = b.contextIdx()[0].length;
@@ -30,6 +43,12 @@ public final class StepFlops {
         long n = enc.numTokens();
         double patch = patchEmbed(enc, bs);
         double target = blocks(enc.dim(), enc.mlpHidden(), enc.depth(), bs, n) + patch;
+        if (targetRowsOnly && bs >= 2) {
+            int half = (int) bs / 2;
+            target = patch + blocks(enc.dim(), enc.mlpHidden(), enc.depth() - 1, bs, n)
+                    + lastBlockAt(enc.dim(), enc.mlpHidden(), half, n, longestUnion(b.targetBlocks(), 0, half))
+                    + lastBlockAt(enc.dim(), enc.mlpHidden(), bs - half, n, longestUnion(b.targetBlocks(), half, (int) bs));
+        }
         double context = blocks(enc.dim(), enc.mlpHidden(), enc.depth(), bs, kc);
         double predictor = blocks(pred.dim(), pred.mlpHidden(), pred.depth(), (long) m * bs, kc + kt)
                 + 2.0 * bs * kc * enc.dim() * pred.dim() + 2.0 * m * bs * kt * pred.dim() * enc.dim();
@@ -40,6 +59,26 @@ public final class StepFlops {
     public static double patchEmbed(VitConfig enc, long b) {
         long in = (long) enc.channels() * enc.tubelet() * enc.patch() * enc.patch();
         return 2.0 * b * enc.numTokens() * in * enc.dim();
+    }
+
+    /** A block over {@code b} sequences of {@code n} tokens whose output is needed at {@code r} of them. */
+    public static double lastBlockAt(long d, long hidden, long b, long n, long r) {
+        return 2.0 * b * n * 3 * d * d + 2.0 * b * r * (d * d + 2 * d * hidden) + 4.0 * b * r * n * d;
+    }
+
+    /** The largest number of distinct target tokens of one input among inputs [from, to). */
+    static int longestUnion(int[][][] blocks, int from, int to) {
+        int longest = 0;
+        for (int i = from; i < to; i++) {
+            java.util.BitSet u = new java.util.BitSet();
+            for (int[][] block : blocks) {
+                for (int t : block[i]) {
+                    u.set(t);
+                }
+            }
+            longest = Math.max(longest, u.cardinality());
+        }
+        return longest;
     }
 
     /** {@code depth} pre-norm transformer blocks over {@code b} sequences of {@code n} tokens. */

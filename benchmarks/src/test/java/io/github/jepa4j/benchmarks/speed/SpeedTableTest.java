@@ -142,5 +142,13 @@ class SpeedTableTest {
         var video = SpeedPreset.of("video-tiny").encoder();
         // Tubelet 2 x 16 x 16 x 3 channels = 1536 inputs per token, 1568 tokens, width 192.
         assertEquals(2.0 * 1568 * 1536 * 192, StepFlops.patchEmbed(video, 1), 1e-3);
+        // The last block at 2 of 3 tokens: qkv on all 3 (576), proj 2*4*4*4 = 128, MLP 2*(2*4*4*8) = 512,
+        // QK^T and PV with 2 queries 2*(2*2*2*3*4) = 192; at all 3 tokens it is the whole block.
+        assertEquals(576 + 128 + 512 + 192, StepFlops.lastBlockAt(4, 8, 2, 3, 2), 1e-9);
+        assertEquals(StepFlops.blocks(4, 8, 1, 2, 3), StepFlops.lastBlockAt(4, 8, 2, 3, 3), 1e-9);
+        // Unions of target blocks: input 0 {1, 2, 3}, input 1 {4}, input 2 {0, 5, 6, 7}.
+        int[][][] blocks = {{{1, 2}, {4, 4}, {0, 5}}, {{2, 3}, {4, 4}, {6, 7}}};
+        assertEquals(3, StepFlops.longestUnion(blocks, 0, 2));
+        assertEquals(4, StepFlops.longestUnion(blocks, 1, 3));
     }
 }

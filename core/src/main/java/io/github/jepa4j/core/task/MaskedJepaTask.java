@@ -490,7 +490,13 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return this;
     }
 
-    private boolean targetRowsOnly = !"false".equalsIgnoreCase(System.getProperty("jepa4j.targetRowsOnly"));
+    private static final boolean TARGET_ROWS_ONLY_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.targetRowsOnly"));
+    private boolean targetRowsOnly = TARGET_ROWS_ONLY_DEFAULT;
+
+    /** Whether new tasks' halves run the target's last block at the target tokens only ({@code -Djepa4j.targetRowsOnly}). */
+    public static boolean targetRowsOnlyDefault() {
+        return TARGET_ROWS_ONLY_DEFAULT;
+    }
 
     /** Gradients of part 1's trainable instances (encoder and predictor); null until part 1 is built. */
     private ParamStore twinGrads;
