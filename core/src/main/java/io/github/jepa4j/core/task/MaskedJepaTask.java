@@ -43,6 +43,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Optional anti-collapse terms see the context encoder's output mean-pooled per input
  * ({@code [B, D]}), alone or against the EMA target's pooled output, or every context token as a
  * sample ({@code [B*Kc, D]}, single-branch only; see {@link Weighted}).
+ *
+ * <p>On the CPU backend a batch of two or more runs in halves, each through the whole step on its
+ * own thread with its own model instances over the same weights ({@link #splitBatch}); the halves'
+ * target computes its last block at the target tokens only ({@link #targetRowsOnly}). A batch of
+ * one runs the target forward beside the context forward instead ({@link #concurrentTarget}).
  */
 public final class MaskedJepaTask implements Task<MaskedBatch> {
     private static final int TARGETS = 0, GRAD_PRED = 1, POOLED = 2, GRAD_POOLED = 3, GATHERED = 4, TARGET_POOLED = 5,
@@ -308,7 +313,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         int half = b / 2;
         Part p0 = part(0);
         Part p1 = part(1);
-        twinGrads.zeroGrads(); // here, not after the merge: a failed step may have left part 1's
+        twinGrads.zeroGrads(); // here, not after the merge: a failed step may have left part 1's half-written
         boolean withTerms = !antiCollapse.isEmpty();
         boolean targetTokens = antiCollapse.stream().anyMatch(Weighted::withTarget);
         DataType dt = trainable.dtype();
