@@ -3,6 +3,7 @@ package io.github.jepa4j.benchmarks.speed;
 import io.github.jepa4j.core.model.PredictorConfig;
 import io.github.jepa4j.core.model.VitConfig;
 import io.github.jepa4j.core.task.MaskedBatch;
+import io.github.jepa4j.core.task.MaskedJepaTask;
 
 /**
  * Analytic FLOP count (2 per multiply-add) of the matrix products of one masked-JEPA training step.
@@ -44,7 +45,7 @@ public final class StepFlops {
         double patch = patchEmbed(enc, bs);
         double target = blocks(enc.dim(), enc.mlpHidden(), enc.depth(), bs, n) + patch;
         if (targetRowsOnly && bs >= 2) {
-            int half = (int) bs / 2;
+            int half = MaskedJepaTask.firstHalf((int) bs);
             target = patch + blocks(enc.dim(), enc.mlpHidden(), enc.depth() - 1, bs, n)
                     + lastBlockAt(enc.dim(), enc.mlpHidden(), half, n, longestUnion(b.targetBlocks(), 0, half))
                     + lastBlockAt(enc.dim(), enc.mlpHidden(), bs - half, n, longestUnion(b.targetBlocks(), half, (int) bs));
@@ -66,19 +67,9 @@ public final class StepFlops {
         return 2.0 * b * n * 3 * d * d + 2.0 * b * r * (d * d + 2 * d * hidden) + 4.0 * b * r * n * d;
     }
 
-    /** The largest number of distinct target tokens of one input among inputs [from, to). */
+    /** The largest number of distinct target tokens of one input among inputs [from, to): the rows the task pads to. */
     static int longestUnion(int[][][] blocks, int from, int to) {
-        int longest = 0;
-        for (int i = from; i < to; i++) {
-            java.util.BitSet u = new java.util.BitSet();
-            for (int[][] block : blocks) {
-                for (int t : block[i]) {
-                    u.set(t);
-                }
-            }
-            longest = Math.max(longest, u.cardinality());
-        }
-        return longest;
+        return MaskedJepaTask.TargetRows.of(MaskedJepaTask.blocksOf(blocks, from, to)).rows()[0].length;
     }
 
     /** {@code depth} pre-norm transformer blocks over {@code b} sequences of {@code n} tokens. */

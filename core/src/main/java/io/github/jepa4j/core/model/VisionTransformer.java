@@ -106,15 +106,8 @@ public final class VisionTransformer implements Layer {
         if (x.rank() >= 1 && keep != null && keep.length != x.size(0)) {
             throw new IllegalArgumentException("keep indices are given for " + keep.length + " inputs but the batch has " + x.size(0));
         }
-        INDArray emb = patchEmbed.forward(x);
-        if (emb.size(1) != config.numTokens()) {
-            throw new IllegalArgumentException("input " + java.util.Arrays.toString(x.shape()) + " gives " + emb.size(1)
-                    + " tokens but the encoder was built for " + config.numTokens() + " (" + config + ")");
-        }
-        long b = emb.size(0);
-        INDArray tokens = scratch.get(TOKENS, emb.dataType(), b, config.numTokens(), config.dim());
-        tokens.reshape('c', b, (long) config.numTokens() * config.dim()).assign(emb.reshape('c', b, (long) config.numTokens() * config.dim()))
-                .addiRowVector(pos);
+        INDArray tokens = embed(x);
+        long b = tokens.size(0);
         INDArray h = tokens;
         masked = keep != null;
         if (masked) {
@@ -137,20 +130,11 @@ public final class VisionTransformer implements Layer {
      * read at the target blocks only. No backward follows it.
      */
     public INDArray forwardAt(INDArray x, int[][] rows) {
-        INDArray emb = patchEmbed.forward(x);
-        if (emb.size(1) != config.numTokens()) {
-            throw new IllegalArgumentException("input " + java.util.Arrays.toString(x.shape()) + " gives " + emb.size(1)
-                    + " tokens but the encoder was built for " + config.numTokens() + " (" + config + ")");
+        INDArray h = embed(x);
+        if (rows.length != h.size(0)) {
+            throw new IllegalArgumentException("output rows given for " + rows.length + " inputs but the batch has " + h.size(0));
         }
-        long b = emb.size(0);
-        if (rows.length != b) {
-            throw new IllegalArgumentException("output rows given for " + rows.length + " inputs but the batch has " + b);
-        }
-        INDArray tokens = scratch.get(TOKENS, emb.dataType(), b, config.numTokens(), config.dim());
-        tokens.reshape('c', b, (long) config.numTokens() * config.dim()).assign(emb.reshape('c', b, (long) config.numTokens() * config.dim()))
-                .addiRowVector(pos);
         masked = false;
-        INDArray h = tokens;
         int last = blocks.size() - 1;
         for (int i = 0; i < last; i++) {
             blocks.get(i).setKeyBias(null);
@@ -158,6 +142,20 @@ public final class VisionTransformer implements Layer {
         }
         blocks.get(last).setKeyBias(null);
         return norm.forward(blocks.get(last).forwardAt(h, rows));
+    }
+
+    /** Patch embedding plus position embedding of all tokens: {@code [B, N, D]} (owned). */
+    private INDArray embed(INDArray x) {
+        INDArray emb = patchEmbed.forward(x);
+        if (emb.size(1) != config.numTokens()) {
+            throw new IllegalArgumentException("input " + java.util.Arrays.toString(x.shape()) + " gives " + emb.size(1)
+                    + " tokens but the encoder was built for " + config.numTokens() + " (" + config + ")");
+        }
+        long b = emb.size(0);
+        long flat = (long) config.numTokens() * config.dim();
+        INDArray tokens = scratch.get(TOKENS, emb.dataType(), b, config.numTokens(), config.dim());
+        tokens.reshape('c', b, flat).assign(emb.reshape('c', b, flat)).addiRowVector(pos);
+        return tokens;
     }
 
     /** Accumulates parameter gradients from {@code d loss / d out}; returns null (no input gradient). */

@@ -125,11 +125,7 @@ public final class MultiHeadSelfAttention implements Layer {
         batch = b;
         tokens = n;
 
-        // [B, N, 3D] seen as [B, N, 3, H, hd] -> [3, B, H, N, hd]: one strided copy for q, k and v.
-        INDArray rows = qkv.forward(x);
-        INDArray heads5 = scratch.get(QKV, dt, 3, b, heads, n, headDim);
-        permuteHeads(rows, heads5, b, n, 3, true);
-        INDArray heads4 = heads5.reshape('c', 3, bh, n, headDim);
+        INDArray heads4 = projectToHeads(x);
         q = heads4.slice(0);
         k = heads4.slice(1);
         v = heads4.slice(2);
@@ -176,10 +172,7 @@ public final class MultiHeadSelfAttention implements Layer {
             throw new IllegalArgumentException("query rows given for " + rows.length + " inputs but the batch has " + b);
         }
         int r = rows[0].length;
-        INDArray qkvRows = qkv.forward(x);
-        INDArray heads5 = scratch.get(QKV, dt, 3, b, heads, n, headDim);
-        permuteHeads(qkvRows, heads5, b, n, 3, true);
-        INDArray heads4 = heads5.reshape('c', 3, bh, n, headDim);
+        INDArray heads4 = projectToHeads(x);
         // The queries at the rows of each input, for each of its heads: [B*H, R, hd].
         int[][] perHead = new int[(int) bh][];
         for (int i = 0; i < b; i++) {
@@ -198,6 +191,17 @@ public final class MultiHeadSelfAttention implements Layer {
         permuteHeads(o, cat, b, r, 1, false);
         probs = null; // this forward leaves nothing for backward
         return proj.forward(cat);
+    }
+
+    /** q, k and v of {@code x [B, N, D]} by head: {@code [3, B*H, N, hd]} (scratch). */
+    private INDArray projectToHeads(INDArray x) {
+        long b = x.size(0);
+        long n = x.size(1);
+        // [B, N, 3D] seen as [B, N, 3, H, hd] -> [3, B, H, N, hd]: one strided copy for q, k and v.
+        INDArray rows = qkv.forward(x);
+        INDArray heads5 = scratch.get(QKV, x.dataType(), 3, b, heads, n, headDim);
+        permuteHeads(rows, heads5, b, n, 3, true);
+        return heads5.reshape('c', 3, b * heads, n, headDim);
     }
 
     /**

@@ -113,9 +113,7 @@ public final class ParamStore {
         params = source.params;
         grads = source.grads;
         decayMask = source.decayMask;
-        for (Param p : list) {
-            p.bind(view(params, p), view(grads, p));
-        }
+        bindViews();
         return this;
     }
 
@@ -140,10 +138,15 @@ public final class ParamStore {
         grads = Nd4j.createUninitializedDetached(dtype, size);
         grads.assign(0);
         decayMask = source.decayMask.get(NDArrayIndex.interval(0, size));
+        bindViews();
+        return this;
+    }
+
+    /** Each parameter's value and gradient as views of the flat buffers. */
+    private void bindViews() {
         for (Param p : list) {
             p.bind(view(params, p), view(grads, p));
         }
-        return this;
     }
 
     private static INDArray view(INDArray flat, Param p) {

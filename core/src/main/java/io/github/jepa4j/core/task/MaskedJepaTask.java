@@ -97,6 +97,10 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private boolean splitBatch = SPLIT_BATCH_DEFAULT;
     /** The two halves' models: part 0 the task's own, part 1 twins over the same weights; built on first use. */
     private final Part[] parts = new Part[2];
+    /** Gradients of part 1's trainable instances (encoder and predictor); null until part 1 is built. */
+    private ParamStore twinGrads;
+    private static final boolean TARGET_ROWS_ONLY_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.targetRowsOnly"));
+    private boolean targetRowsOnly = TARGET_ROWS_ONLY_DEFAULT;
     /** One daemon thread for the target forwards of all tasks (step 1 overlaps steps 2-3). */
     private static final ExecutorService TARGET_THREAD =
             Executors.newSingleThreadExecutor(r -> {
@@ -310,7 +314,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     private StepOutput stepInHalves(MaskedBatch batch, StepContext ctx) {
         INDArray x = batch.inputs();
         int b = (int) x.size(0);
-        int half = b / 2;
+        int half = firstHalf(b);
         Part p0 = part(0);
         Part p1 = part(1);
         twinGrads.zeroGrads(); // here, not after the merge: a failed step may have left part 1's half-written
@@ -406,10 +410,7 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
             INDArray xs = x.get(rows(x.rank(), from, to));
             int[][] ctxIdx = java.util.Arrays.copyOfRange(batch.contextIdx(), from, to);
             int[] lengths = batch.contextLengths() == null ? null : java.util.Arrays.copyOfRange(batch.contextLengths(), from, to);
-            int[][][] blocks = new int[batch.targetBlocks().length][][];
-            for (int i = 0; i < blocks.length; i++) {
-                blocks[i] = java.util.Arrays.copyOfRange(batch.targetBlocks()[i], from, to);
-            }
+            int[][][] blocks = blocksOf(batch.targetBlocks(), from, to);
             DataType dt = trainable.dtype();
             // 1. Target: layer-normed EMA-encoder features at each target block. No gradient. Unless its
             //    whole output is needed (anti-collapse terms against the target), the last block runs
@@ -457,8 +458,9 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
      * its first token ({@code rows [B][R]}); and per input, the row of each of its block-major target
      * tokens within it ({@code positions [B][M*Kt]}).
      */
-    record TargetRows(int[][] rows, int[][] positions) {
-        static TargetRows of(int[][][] blocks) {
+    public record TargetRows(int[][] rows, int[][] positions) {
+        /** For target blocks {@code [M][B][Kt]} (e.g. one half's, {@link #blocksOf}). */
+        public static TargetRows of(int[][][] blocks) {
             int[][] perInput = blockMajorPerInput(blocks); // also checks the blocks' sizes
             int m = blocks.length;
             int b = blocks[0].length;
@@ -495,16 +497,10 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
         return this;
     }
 
-    private static final boolean TARGET_ROWS_ONLY_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("jepa4j.targetRowsOnly"));
-    private boolean targetRowsOnly = TARGET_ROWS_ONLY_DEFAULT;
-
     /** Whether new tasks' halves run the target's last block at the target tokens only ({@code -Djepa4j.targetRowsOnly}). */
     public static boolean targetRowsOnlyDefault() {
         return TARGET_ROWS_ONLY_DEFAULT;
     }
-
-    /** Gradients of part 1's trainable instances (encoder and predictor); null until part 1 is built. */
-    private ParamStore twinGrads;
 
     private Part part(int i) {
         if (parts[i] == null) {
@@ -533,6 +529,20 @@ public final class MaskedJepaTask implements Task<MaskedBatch> {
     public MaskedJepaTask splitBatch(boolean on) {
         this.splitBatch = on;
         return this;
+    }
+
+    /** Inputs in the first half of a batch of {@code b} ({@link #stepInHalves}): {@code [0, b/2)}. */
+    public static int firstHalf(int b) {
+        return b / 2;
+    }
+
+    /** Target blocks {@code [M][B][Kt]} of inputs {@code [from, to)}: {@code [M][to-from][Kt]}. */
+    public static int[][][] blocksOf(int[][][] blocks, int from, int to) {
+        int[][][] out = new int[blocks.length][][];
+        for (int i = 0; i < blocks.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(blocks[i], from, to);
+        }
+        return out;
     }
 
     /** Whether new tasks split batches in halves ({@code -Djepa4j.splitBatch}, default true on the CPU backend). */
