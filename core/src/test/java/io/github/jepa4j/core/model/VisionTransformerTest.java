@@ -45,6 +45,7 @@ class VisionTransformerTest {
         VisionTransformer vit = new VisionTransformer(ENC, store, "encoder.");
         store.allocate(4);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 1, 8, 8);
+        vit.forward(x); // a full forward first: forwardAt must not leave its state usable by backward
         INDArray out = vit.forwardAt(x, new int[][] {{1, 2}, {3, 4}});
         assertThrows(IllegalStateException.class, () -> vit.backward(out), "backward after forwardAt");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vit.forwardAt(x, new int[][] {{1, 2}}));
